@@ -1,0 +1,227 @@
+// Codec: every item type survives encode/decode exactly; bad frames are
+// refused with a reason and never read outside the buffer.
+#include <gtest/gtest.h>
+
+#include <cfloat>
+#include <climits>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "codec/frame.h"
+#include "codec/message.h"
+
+namespace cm {
+namespace {
+
+std::vector<char> EncodeToVector(const Envelope& env, const Message& msg) {
+  std::vector<char> out(EncodedSize(env, msg));
+  Encode(env, msg, out.data());
+  return out;
+}
+
+TEST(Codec, EveryItemTypeRoundTripsExactly) {
+  Message msg;
+  msg.SetType("Everything");
+  msg.PutChar('x');
+  msg.PutChar(static_cast<char>(-128));
+  msg.PutShort(-32768);
+  msg.PutInt(INT_MIN);
+  msg.PutLong(LONG_MAX);
+  msg.PutFloat(1.5f);
+  msg.PutDouble(-2.25e300);
+  msg.PutText("hello");
+  msg.PutText(nullptr);
+  msg.PutText("");
+  const char bytes[] = {'a', 0, 'b', 0};
+  msg.PutBytes(bytes, sizeof bytes);
+  msg.PutBytes(nullptr, 0);
+  double doubles[] = {1.0, -2.0, 3.5};
+  msg.PutArray(ArrayKind::kDouble, doubles, 3, false);
+  long longs[] = {LONG_MIN, 0, LONG_MAX};
+  msg.PutArray(ArrayKind::kLong, longs, 3, true);
+  short shorts[] = {1, 2};
+  msg.PutArray(ArrayKind::kShort, shorts, 2, false);
+  char chars[] = {'q'};
+  msg.PutArray(ArrayKind::kChar, chars, 1, false);
+  float floats[] = {0.1f};
+  msg.PutArray(ArrayKind::kFloat, floats, 1, false);
+  int ints[] = {7, -7};
+  msg.PutArray(ArrayKind::kInt, ints, 2, false);
+
+  Envelope env;
+  env.sender = "alice";
+  env.reply_to = "tcp://127.0.0.1:1234";
+  env.seq = 42;
+  std::vector<char> wire = EncodeToVector(env, msg);
+
+  Envelope got_env;
+  Message got;
+  Status s = DecodeCopy(wire.data(), wire.size(), &got_env, &got);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_STREQ(got.type(), "Everything");
+  EXPECT_EQ(got_env.sender, "alice");
+  EXPECT_EQ(got_env.reply_to, "tcp://127.0.0.1:1234");
+  EXPECT_EQ(got_env.seq, 42u);
+  EXPECT_EQ(got.PeekKind(), ItemKind::kChar);
+  EXPECT_EQ(got.GetChar(), 'x');
+  EXPECT_EQ(got.GetChar(), static_cast<char>(-128));
+  EXPECT_EQ(got.PeekKind(), ItemKind::kShort);
+  EXPECT_EQ(got.GetShort(), -32768);
+  EXPECT_EQ(got.GetInt(), INT_MIN);
+  EXPECT_EQ(got.GetLong(), LONG_MAX);
+  EXPECT_EQ(got.PeekKind(), ItemKind::kFloat);
+  EXPECT_EQ(got.GetFloat(), 1.5f);
+  EXPECT_EQ(got.PeekKind(), ItemKind::kDouble);
+  EXPECT_EQ(got.GetDouble(), -2.25e300);
+  EXPECT_STREQ(got.GetText(), "hello");
+  EXPECT_EQ(got.PeekKind(), ItemKind::kText);
+  EXPECT_EQ(got.GetText(), nullptr);
+  EXPECT_STREQ(got.GetText(), "");
+  size_t n = 99;
+  const char* b = got.GetBytes(&n);
+  ASSERT_EQ(n, sizeof bytes);
+  EXPECT_EQ(std::memcmp(b, bytes, n), 0);
+  b = got.GetBytes(&n);
+  EXPECT_NE(b, nullptr);
+  EXPECT_EQ(n, 0u);
+  ArrayKind kind;
+  size_t count;
+  auto* d = static_cast<const double*>(got.GetArray(&kind, &count));
+  ASSERT_EQ(kind, ArrayKind::kDouble);
+  ASSERT_EQ(count, 3u);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(d) % alignof(double), 0u);
+  EXPECT_EQ(d[2], 3.5);
+  auto* l = static_cast<const long*>(got.GetArray(&kind, &count));
+  ASSERT_EQ(kind, ArrayKind::kLong);
+  EXPECT_EQ(l[0], LONG_MIN);
+  EXPECT_EQ(l[2], LONG_MAX);
+  auto* s16 = static_cast<const short*>(got.GetArray(&kind, &count));
+  EXPECT_EQ(kind, ArrayKind::kShort);
+  EXPECT_EQ(s16[1], 2);
+  auto* c8 = static_cast<const char*>(got.GetArray(&kind, &count));
+  EXPECT_EQ(kind, ArrayKind::kChar);
+  EXPECT_EQ(c8[0], 'q');
+  auto* f32 = static_cast<const float*>(got.GetArray(&kind, &count));
+  EXPECT_EQ(kind, ArrayKind::kFloat);
+  EXPECT_EQ(f32[0], 0.1f);
+  auto* i32 = static_cast<const int*>(got.GetArray(&kind, &count));
+  EXPECT_EQ(kind, ArrayKind::kInt);
+  EXPECT_EQ(i32[1], -7);
+  EXPECT_EQ(got.PeekKind(), ItemKind::kTail);
+}
+
+TEST(Codec, NumericGetsConvertAndClamp) {
+  Message msg;
+  msg.PutLong(100000);
+  msg.PutDouble(1e20);
+  msg.PutDouble(-3.7);
+  msg.PutInt(65);
+  msg.PutFloat(2.5f);
+  EXPECT_EQ(msg.GetShort(), SHRT_MAX);
+  EXPECT_EQ(msg.GetInt(), INT_MAX);
+  EXPECT_EQ(msg.GetInt(), -3);
+  EXPECT_EQ(msg.GetChar(), 'A');
+  EXPECT_EQ(msg.GetDouble(), 2.5);
+}
+
+TEST(Codec, MismatchAndPastTheEndGiveZeroAndSkip) {
+  Message msg;
+  msg.SetType("Mismatch");
+  msg.PutText("not a number");
+  msg.PutInt(5);
+  EXPECT_EQ(msg.GetInt(), 0);       // text where a number stands: skipped
+  EXPECT_EQ(msg.GetText(), nullptr);  // int where a text stands: skipped
+  EXPECT_EQ(msg.GetInt(), 0);       // past the end
+  size_t n = 7;
+  EXPECT_EQ(msg.GetBytes(&n), nullptr);
+  EXPECT_EQ(n, 0u);
+  ArrayKind k;
+  EXPECT_EQ(msg.GetArray(&k, &n), nullptr);
+  EXPECT_EQ(msg.PeekKind(), ItemKind::kTail);
+}
+
+TEST(Codec, LongTypeIsCutTo255Bytes) {
+  Message msg;
+  std::string type(300, 't');
+  msg.SetType(type.c_str());
+  EXPECT_EQ(std::strlen(msg.type()), 255u);
+}
+
+TEST(Codec, LargeArrayDataIsAlignedInTheFrame) {
+  std::vector<double> big(1 << 20);
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<double>(i) * 0.5;
+  Message msg;
+  msg.SetType("Big");
+  msg.PutText("odd-length text to shift offsets");
+  msg.PutArray(ArrayKind::kDouble, big.data(), big.size(), true);
+  Envelope env;
+  env.sender = "s";
+  std::vector<double> aligned_storage((EncodedSize(env, msg) + 7) / 8);
+  char* out = reinterpret_cast<char*>(aligned_storage.data());
+  size_t size = EncodedSize(env, msg);
+  Encode(env, msg, out);
+  Envelope got_env;
+  Message got;
+  ASSERT_TRUE(DecodeCopy(out, size, &got_env, &got).ok());
+  EXPECT_STREQ(got.GetText(), "odd-length text to shift offsets");
+  ArrayKind kind;
+  size_t count;
+  auto* d = static_cast<const double*>(got.GetArray(&kind, &count));
+  ASSERT_EQ(count, big.size());
+  EXPECT_EQ(d[12345], 12345 * 0.5);
+}
+
+TEST(Codec, MalformedFramesAreRefusedWithAReason) {
+  Envelope env;
+  Message msg;
+  const std::vector<std::string> bad = {
+      std::string(""),
+      std::string("\x90", 1),                           // empty array
+      std::string("\x96\x02\xa1t\xa1s\xa0\x00\x90", 9),  // version 2
+      std::string("\x96\x01\xa1t\xa1s\xa0\x00\x91\x63", 10),  // tag without value
+      std::string("\x96\x01\xa1t\xa1s\xa0\x00\x92\x63\xa1x", 12),  // int tag, str value
+      std::string("\x96\x01\xa1t\xa1s\xa0\x00\x92\x63\xdd\xff\xff\xff\xff", 15),  // huge array
+      std::string("\x96\x01\xa1t\xa1s\xa0\x00\x92\x7f\x01", 11),  // unknown tag
+      std::string("\xdf\xff\xff\xff\xff", 5),            // huge map
+  };
+  for (const std::string& frame : bad) {
+    Status s = DecodeCopy(frame.data(), frame.size(), &env, &msg);
+    EXPECT_FALSE(s.ok()) << "accepted a bad frame of " << frame.size() << " bytes";
+    EXPECT_EQ(msg.PeekKind(), ItemKind::kTail);
+  }
+}
+
+TEST(Codec, EveryTruncationOfAGoodFrameIsRefused) {
+  Message msg;
+  msg.SetType("T");
+  msg.PutInt(1);
+  msg.PutText("abc");
+  int arr[] = {1, 2, 3};
+  msg.PutArray(ArrayKind::kInt, arr, 3, false);
+  Envelope env;
+  env.sender = "x";
+  std::vector<char> wire = EncodeToVector(env, msg);
+  for (size_t n = 0; n < wire.size(); ++n) {
+    Envelope e;
+    Message m;
+    EXPECT_FALSE(DecodeCopy(wire.data(), n, &e, &m).ok()) << "prefix of " << n;
+  }
+}
+
+TEST(Codec, RandomBytesNeverCrash) {
+  std::mt19937 rng(1234);
+  for (int i = 0; i < 20000; ++i) {
+    std::vector<char> junk(rng() % 64);
+    for (char& c : junk) c = static_cast<char>(rng());
+    if (!junk.empty()) junk[0] = static_cast<char>(0x96);  // look like an envelope
+    Envelope e;
+    Message m;
+    (void)DecodeCopy(junk.data(), junk.size(), &e, &m);
+  }
+  SUCCEED();
+}
+
+}  // namespace
+}  // namespace cm

@@ -1,0 +1,321 @@
+#include "codec/frame.h"
+
+#include <msgpack.hpp>
+
+#include <cstring>
+#include <limits>
+
+#include "Cm/CmDefs.h"
+
+namespace cm {
+namespace {
+
+// Item tags on the wire.  Arrays are kArrayBase + ArrayKind and are followed by
+// a pad bin (0-7 bytes, aligning the data) and the data bin.
+enum Tag : uint8_t {
+  kTagChar = 1, kTagShort = 2, kTagInt = 3, kTagLong = 4, kTagFloat = 5, kTagDouble = 6,
+  kTagText = 7, kTagBytes = 8, kArrayBase = 16
+};
+constexpr size_t kEnvelopeFields = 6;
+
+// Buffers for msgpack::packer: the first counts, the second writes.
+struct CountingBuffer {
+  size_t size = 0;
+  void write(const char*, size_t n) { size += n; }
+};
+struct FixedBuffer {
+  char* out;
+  size_t size = 0;
+  void write(const char* p, size_t n) {
+    std::memcpy(out + size, p, n);
+    size += n;
+  }
+};
+
+size_t BinHeaderSize(size_t n) { return n < 256 ? 2 : n < 65536 ? 3 : 5; }
+
+uint32_t ItemElements(const Message& message) {
+  uint32_t n = 0;
+  for (const Item& item : message.items()) n += item.kind == ItemKind::kArray ? 3 : 2;
+  return n;
+}
+
+template <typename Buffer>
+void Pack(const Envelope& env, const Message& message, Buffer& buffer) {
+  msgpack::packer<Buffer> pk(buffer);
+  const std::string& type = message.type_string();
+  pk.pack_array(kEnvelopeFields);
+  pk.pack_uint32(kProtocolVersion);
+  pk.pack_str(static_cast<uint32_t>(type.size())).pack_str_body(type.data(), static_cast<uint32_t>(type.size()));
+  pk.pack_str(static_cast<uint32_t>(env.sender.size()))
+      .pack_str_body(env.sender.data(), static_cast<uint32_t>(env.sender.size()));
+  pk.pack_str(static_cast<uint32_t>(env.reply_to.size()))
+      .pack_str_body(env.reply_to.data(), static_cast<uint32_t>(env.reply_to.size()));
+  pk.pack_uint64(env.seq);
+  pk.pack_array(ItemElements(message));
+  for (const Item& item : message.items()) {
+    switch (item.kind) {
+      case ItemKind::kChar: pk.pack_fix_uint8(kTagChar).pack_int64(item.v.i); break;
+      case ItemKind::kShort: pk.pack_fix_uint8(kTagShort).pack_int64(item.v.i); break;
+      case ItemKind::kInt: pk.pack_fix_uint8(kTagInt).pack_int64(item.v.i); break;
+      case ItemKind::kLong: pk.pack_fix_uint8(kTagLong).pack_int64(item.v.i); break;
+      case ItemKind::kFloat: pk.pack_fix_uint8(kTagFloat).pack_float(item.v.f); break;
+      case ItemKind::kDouble: pk.pack_fix_uint8(kTagDouble).pack_double(item.v.d); break;
+      case ItemKind::kText:
+        pk.pack_fix_uint8(kTagText);
+        if (item.null_text)
+          pk.pack_nil();
+        else
+          pk.pack_str(item.size).pack_str_body(message.SpanData(item), item.size);
+        break;
+      case ItemKind::kBytes:
+        pk.pack_fix_uint8(kTagBytes).pack_bin(item.size).pack_bin_body(message.SpanData(item), item.size);
+        break;
+      case ItemKind::kArray: {
+        pk.pack_fix_uint8(static_cast<uint8_t>(kArrayBase + static_cast<int>(item.array_kind)));
+        // The pad bin's own header is 2 bytes; choose its length so that the
+        // data, after its header, starts on an 8-byte boundary.
+        size_t data_start = buffer.size + 2 + BinHeaderSize(item.size);
+        uint32_t pad = static_cast<uint32_t>((8 - data_start % 8) % 8);
+        static const char kZeros[8] = {0};
+        pk.pack_bin(pad).pack_bin_body(kZeros, pad);
+        pk.pack_bin(item.size).pack_bin_body(message.SpanData(item), item.size);
+        break;
+      }
+      case ItemKind::kTail: break;
+    }
+  }
+}
+
+// Visitor for msgpack::parse.  Depth 1 holds the envelope, depth 2 the flat
+// item list; anything nested deeper, or of the wrong msgpack type for its
+// position, stops the parse with a reason.
+class FrameVisitor : public msgpack::null_visitor {
+ public:
+  FrameVisitor(const char* base, size_t size, Envelope* env, Message* msg)
+      : base_(base), size_(size), env_(env), msg_(msg) {}
+  const char* error() const { return error_; }
+
+  bool start_array(uint32_t n) {
+    ++depth_;
+    // Every element takes at least one byte: refuse absurd counts up front.
+    if (n > size_) return Fail("array length larger than the frame");
+    if (depth_ == 1) {
+      if (n != kEnvelopeFields) return Fail("envelope is not a 6-element array");
+      return true;
+    }
+    if (depth_ == 2 && field_ == 5) {
+      return true;
+    }
+    return Fail("nested array where a scalar is expected");
+  }
+  bool start_array_item() { return true; }
+  bool end_array_item() {
+    if (depth_ == 1) ++field_;
+    return true;
+  }
+  bool end_array() {
+    if (depth_ == 2 && phase_ != Phase::kTag) return Fail("item list ends inside an item");
+    --depth_;
+    return true;
+  }
+  bool start_map(uint32_t) { return Fail("map where none is allowed"); }
+
+  bool visit_positive_integer(uint64_t v) {
+    if (depth_ == 1) {
+      if (field_ == 0) {
+        if (v != kProtocolVersion) return Fail("unknown protocol version");
+        version_seen_ = true;
+        return true;
+      }
+      if (field_ == 4) {
+        env_->seq = v;
+        return true;
+      }
+      return Fail("integer in the envelope where a string is expected");
+    }
+    if (phase_ == Phase::kTag) return StartItem(v);
+    if (v > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return Fail("integer out of range");
+    return IntegerValue(static_cast<int64_t>(v));
+  }
+  bool visit_negative_integer(int64_t v) {
+    if (depth_ != 2 || phase_ != Phase::kValue) return Fail("negative integer out of place");
+    return IntegerValue(v);
+  }
+  bool visit_float32(float v) {
+    if (depth_ != 2 || phase_ != Phase::kValue || item_.kind != ItemKind::kFloat)
+      return Fail("float32 out of place");
+    item_.v.f = v;
+    return Finish();
+  }
+  bool visit_float64(double v) {
+    if (depth_ != 2 || phase_ != Phase::kValue || item_.kind != ItemKind::kDouble)
+      return Fail("float64 out of place");
+    item_.v.d = v;
+    return Finish();
+  }
+  bool visit_nil() {
+    if (depth_ != 2 || phase_ != Phase::kValue || item_.kind != ItemKind::kText) return Fail("nil out of place");
+    item_.null_text = true;
+    return Finish();
+  }
+  bool visit_boolean(bool) { return Fail("boolean where none is allowed"); }
+  bool visit_ext(const char*, uint32_t) { return Fail("ext where none is allowed"); }
+  bool visit_str(const char* p, uint32_t n) {
+    if (depth_ == 1) {
+      std::string_view s(p, n);
+      if (field_ == 1) {
+        if (n > CM_TYPE_MAX) return Fail("type longer than 255 bytes");
+        msg_->SetType(p, n);
+      } else if (field_ == 2) {
+        env_->sender = s;
+      } else if (field_ == 3) {
+        env_->reply_to = s;
+      } else {
+        return Fail("string in the envelope where an integer is expected");
+      }
+      return true;
+    }
+    if (depth_ != 2 || phase_ != Phase::kValue || item_.kind != ItemKind::kText) return Fail("string out of place");
+    return Span(p, n);
+  }
+  bool visit_bin(const char* p, uint32_t n) {
+    if (depth_ != 2) return Fail("bin out of place");
+    if (phase_ == Phase::kPad) {
+      if (n > 7) return Fail("array padding longer than 7 bytes");
+      phase_ = Phase::kValue;
+      return true;
+    }
+    if (phase_ != Phase::kValue) return Fail("bin out of place");
+    if (item_.kind == ItemKind::kArray) {
+      if (n % ArrayElementSize(item_.array_kind) != 0) return Fail("array data is not a whole number of elements");
+    } else if (item_.kind != ItemKind::kBytes) {
+      return Fail("bin out of place");
+    }
+    return Span(p, n);
+  }
+  void parse_error(size_t, size_t) { SetError("not valid msgpack"); }
+  void insufficient_bytes(size_t, size_t) { SetError("truncated frame"); }
+
+  bool complete() const { return error_ == nullptr && version_seen_ && field_ == kEnvelopeFields; }
+
+ private:
+  enum class Phase { kTag, kPad, kValue };
+
+  bool Fail(const char* why) {
+    SetError(why);
+    return false;
+  }
+  void SetError(const char* why) {
+    if (error_ == nullptr) error_ = why;
+  }
+  bool StartItem(uint64_t tag) {
+    if (depth_ != 2) return Fail("integer out of place");
+    item_ = Item();
+    static const ItemKind kScalar[] = {ItemKind::kTail,  ItemKind::kChar,  ItemKind::kShort,
+                                       ItemKind::kInt,   ItemKind::kLong,  ItemKind::kFloat,
+                                       ItemKind::kDouble, ItemKind::kText, ItemKind::kBytes};
+    if (tag >= kTagChar && tag <= kTagBytes) {
+      item_.kind = kScalar[tag];
+      phase_ = Phase::kValue;
+    } else if (tag >= kArrayBase && tag < kArrayBase + kArrayKinds) {
+      item_.kind = ItemKind::kArray;
+      item_.array_kind = static_cast<ArrayKind>(tag - kArrayBase);
+      phase_ = Phase::kPad;
+    } else {
+      return Fail("unknown item tag");
+    }
+    return true;
+  }
+  bool IntegerValue(int64_t v) {
+    int64_t lo, hi;
+    switch (item_.kind) {
+      case ItemKind::kChar: lo = std::numeric_limits<signed char>::min(); hi = 255; break;
+      case ItemKind::kShort: lo = std::numeric_limits<short>::min(); hi = std::numeric_limits<unsigned short>::max(); break;
+      case ItemKind::kInt: lo = std::numeric_limits<int>::min(); hi = std::numeric_limits<unsigned>::max(); break;
+      case ItemKind::kLong: lo = std::numeric_limits<int64_t>::min(); hi = std::numeric_limits<int64_t>::max(); break;
+      default: return Fail("integer where the item tag wants another type");
+    }
+    if (v < lo || v > hi) return Fail("integer out of range for its item type");
+    item_.v.i = v;
+    return Finish();
+  }
+  bool Span(const char* p, uint32_t n) {
+    if (p < base_ || p + n > base_ + size_) return Fail("span outside the frame");
+    item_.size = n;
+    item_.v.ptr = p;
+    return Finish();
+  }
+  bool Finish() {
+    msg_->AppendDecoded(item_);
+    phase_ = Phase::kTag;
+    return true;
+  }
+
+  const char* base_;
+  size_t size_;
+  Envelope* env_;
+  Message* msg_;
+  const char* error_ = nullptr;
+  int depth_ = 0;
+  size_t field_ = 0;
+  bool version_seen_ = false;
+  Phase phase_ = Phase::kTag;
+  Item item_;
+};
+
+class CopiedFrame : public FrameBuffer {
+ public:
+  CopiedFrame(const char* p, size_t n) : bytes_(p, p + n) {}
+  const char* data() const override { return bytes_.data(); }
+  size_t size() const override { return bytes_.size(); }
+
+ private:
+  std::vector<char> bytes_;
+};
+
+}  // namespace
+
+size_t EncodedSize(const Envelope& envelope, const Message& message) {
+  CountingBuffer counter;
+  Pack(envelope, message, counter);
+  return counter.size;
+}
+
+void Encode(const Envelope& envelope, const Message& message, char* out) {
+  FixedBuffer writer{out};
+  Pack(envelope, message, writer);
+}
+
+Status Decode(std::unique_ptr<FrameBuffer> frame, Envelope* envelope, Message* message) {
+  message->Reset();
+  *envelope = Envelope();
+  const char* data = frame->data();
+  size_t size = frame->size();
+  FrameVisitor visitor(data, size, envelope, message);
+  size_t offset = 0;
+  bool parsed = false;
+  try {
+    parsed = msgpack::parse(data, size, offset, visitor);
+  } catch (const std::exception& e) {
+    // msgpack-cxx throws on some limits (e.g. depth); treat like any bad frame.
+    parsed = false;
+  }
+  const char* error = visitor.error();
+  if (parsed && error == nullptr && offset != size) error = "trailing bytes after the frame";
+  if (parsed && error == nullptr && !visitor.complete()) error = "incomplete envelope";
+  if (!parsed && error == nullptr) error = "not valid msgpack";
+  if (error != nullptr) {
+    message->Reset();
+    *envelope = Envelope();
+    return Status::Malformed(error);
+  }
+  message->AdoptFrame(std::move(frame));
+  return Status::Ok();
+}
+
+Status DecodeCopy(const char* data, size_t size, Envelope* envelope, Message* message) {
+  return Decode(std::make_unique<CopiedFrame>(data, size), envelope, message);
+}
+
+}  // namespace cm

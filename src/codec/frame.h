@@ -1,0 +1,50 @@
+// Frame: the wire form of one message (docs/protocol.md).
+//
+//   [ version, type, sender, reply_to, seq, [ item... ] ]      (msgpack)
+//
+// Encoding is two passes over the message: one that only counts bytes, one
+// that writes into memory of exactly that size (the transport's zmq message),
+// so a message is copied once, from the caller's items to the wire buffer.
+// Decoding is a single pass of msgpack's visitor parser; items point into the
+// frame, which the message keeps.
+#ifndef CM_CODEC_FRAME_H
+#define CM_CODEC_FRAME_H
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "codec/message.h"
+#include "util/status.h"
+
+namespace cm {
+
+constexpr uint32_t kProtocolVersion = 1;
+
+// Routing data around the items.  On decode the views point into the frame.
+struct Envelope {
+  std::string_view sender;    // the sending process's name
+  std::string_view reply_to;  // endpoint where the sender listens ("" if none)
+  uint64_t seq = 0;           // per (sender, receiver) sequence, or request id
+};
+
+// Bytes Encode() will write for this envelope and message.
+size_t EncodedSize(const Envelope& envelope, const Message& message);
+
+// Writes exactly EncodedSize() bytes at `out`; array data lands 8-aligned
+// relative to `out`.
+void Encode(const Envelope& envelope, const Message& message, char* out);
+
+// Parses `frame` into `envelope` and `message` (reset first), which takes the
+// frame.  Malformed input gives a Status saying what was wrong; the message
+// is then left empty.  Never reads outside [data, data+size).
+Status Decode(std::unique_ptr<FrameBuffer> frame, Envelope* envelope, Message* message);
+
+// Decode a plain byte range (copied): for tests, fuzzers and tools.
+Status DecodeCopy(const char* data, size_t size, Envelope* envelope, Message* message);
+
+}  // namespace cm
+
+#endif
