@@ -1,0 +1,110 @@
+#include "transport/listener.h"
+
+#include <cerrno>
+#include <random>
+
+#include "transport/context.h"
+#include "transport/tuning.h"
+
+namespace cm {
+
+Listener::Listener() : socket_(ZmqContext(), zmq::socket_type::router) {}
+
+Listener::~Listener() {
+  // The monitor must stop before the socket it watches closes.
+  zmq_socket_monitor(socket_.handle(), nullptr, 0);
+  monitor_.reset();
+}
+
+Status Listener::Open(const ListenSpec& spec, std::unique_ptr<Listener>* out) {
+  std::unique_ptr<Listener> l(new Listener());
+  l->address_.incarnation = spec.incarnation.empty() ? NewIncarnation() : spec.incarnation;
+  try {
+    ApplyCommonOptions(l->socket_);
+    // Senders address us by incarnation: announce it in the handshake.
+    l->socket_.set(zmq::sockopt::routing_id, l->address_.incarnation);
+    // A client reconnecting under the same routing id replaces its old link.
+    l->socket_.set(zmq::sockopt::router_handover, 1);
+    l->socket_.set(zmq::sockopt::router_mandatory, 1);
+  } catch (const zmq::error_t& e) {
+    return Status::Unavailable(std::string("cannot set up the listening socket: ") + e.what());
+  }
+  bool bound = false;
+  std::string last_error;
+  if (spec.first_port <= 0) {
+    try {
+      l->socket_.bind("tcp://" + spec.bind_host + ":*");
+      std::string endpoint = l->socket_.get(zmq::sockopt::last_endpoint);
+      l->port_ = std::stoi(endpoint.substr(endpoint.rfind(':') + 1));
+      bound = true;
+    } catch (const std::exception& e) {
+      last_error = e.what();
+    }
+  } else {
+    // Start at a random place in the range so that processes starting
+    // together do not all race for the same first ports.
+    int count = spec.port_count > 0 ? spec.port_count : 1;
+    std::random_device device;
+    int start = static_cast<int>(device() % static_cast<unsigned>(count));
+    for (int i = 0; i < count && !bound; ++i) {
+      int port = spec.first_port + (start + i) % count;
+      try {
+        l->socket_.bind("tcp://" + spec.bind_host + ":" + std::to_string(port));
+        l->port_ = port;
+        bound = true;
+      } catch (const zmq::error_t& e) {
+        last_error = e.what();
+        if (e.num() != EADDRINUSE && e.num() != EACCES) break;
+      }
+    }
+  }
+  if (!bound) {
+    return Status::Unavailable("cannot listen on " + spec.bind_host +
+                               (spec.first_port > 0 ? " ports " + std::to_string(spec.first_port) + "+" +
+                                                          std::to_string(spec.port_count)
+                                                    : std::string(" (any port)")) +
+                               ": " + last_error);
+  }
+  l->address_.endpoint = "tcp://" + spec.advertised_host + ":" + std::to_string(l->port_);
+  l->monitor_ = std::make_unique<Monitor>(l->socket_, ZMQ_EVENT_DISCONNECTED);
+  *out = std::move(l);
+  return Status::Ok();
+}
+
+bool Listener::Receive(Incoming* in) {
+  if (!socket_.recv(in->routing_id, zmq::recv_flags::dontwait)) return false;
+  in->malformed = false;
+  in->fd = -1;
+  if (!in->routing_id.more()) {  // cannot happen with ROUTER; be safe
+    in->malformed = true;
+    return true;
+  }
+  (void)socket_.recv(in->frame);
+  in->fd = zmq_msg_get(in->frame.handle(), ZMQ_SRCFD);
+  // Our peers send exactly one frame; swallow the rest of anything else.
+  while (in->frame.more()) {
+    zmq::message_t extra;
+    (void)socket_.recv(extra);
+    in->malformed = true;
+    if (!extra.more()) break;
+  }
+  return true;
+}
+
+bool Listener::Reply(const zmq::message_t& routing_id, zmq::message_t& frame) {
+  try {
+    zmq::message_t id(routing_id.data(), routing_id.size());
+    if (!socket_.send(id, zmq::send_flags::sndmore | zmq::send_flags::dontwait)) return false;
+    return socket_.send(frame, zmq::send_flags::dontwait).has_value();
+  } catch (const zmq::error_t&) {
+    return false;  // EHOSTUNREACH: the connection is gone
+  }
+}
+
+void Listener::TakeClosed(std::vector<int>* fds) {
+  SocketEvent event;
+  while (monitor_->Next(&event))
+    if (event.event == ZMQ_EVENT_DISCONNECTED) fds->push_back(event.value);
+}
+
+}  // namespace cm

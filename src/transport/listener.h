@@ -1,0 +1,66 @@
+// Listener: the one socket a process (or the name server) listens on.
+//
+// A ZeroMQ ROUTER bound on TCP.  Every received frame comes with the routing
+// id of the connection it came on (to answer over that same connection) and
+// the connection's file descriptor, which the socket's monitor also reports
+// when the connection closes: that is how a listener learns that whoever
+// sent on a connection has gone, without asking anyone.
+#ifndef CM_TRANSPORT_LISTENER_H
+#define CM_TRANSPORT_LISTENER_H
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <zmq.hpp>
+
+#include "transport/address.h"
+#include "transport/monitor.h"
+#include "util/status.h"
+
+namespace cm {
+
+struct ListenSpec {
+  std::string advertised_host;  // goes into address()
+  std::string bind_host = "0.0.0.0";
+  int first_port = 0;  // 0: any free port
+  int port_count = 0;  // ports tried from first_port on
+  std::string incarnation;  // "" for a fresh one
+};
+
+struct Incoming {
+  zmq::message_t routing_id;
+  zmq::message_t frame;
+  int fd = -1;           // the connection's descriptor (see TakeClosed)
+  bool malformed = false;  // not a single frame: already counted, to be dropped
+};
+
+class Listener {
+ public:
+  static Status Open(const ListenSpec& spec, std::unique_ptr<Listener>* out);
+  ~Listener();
+
+  const Address& address() const { return address_; }
+  int port() const { return port_; }
+  zmq::socket_t& socket() { return socket_; }
+  zmq::socket_t& monitor_socket() { return monitor_->socket(); }
+
+  // Next message without waiting; false when none is queued.
+  bool Receive(Incoming* in);
+  // Send `frame` back over the connection `routing_id` came on; false when
+  // that connection is gone (or its queue is full).
+  bool Reply(const zmq::message_t& routing_id, zmq::message_t& frame);
+  // Descriptors of connections that closed since the last call.
+  void TakeClosed(std::vector<int>* fds);
+
+ private:
+  Listener();
+  zmq::socket_t socket_;
+  std::unique_ptr<Monitor> monitor_;
+  Address address_;
+  int port_ = 0;
+};
+
+}  // namespace cm
+
+#endif

@@ -1,0 +1,47 @@
+#include "transport/request_channel.h"
+
+#include "transport/context.h"
+#include "transport/tuning.h"
+
+namespace cm {
+
+RequestChannel::RequestChannel(const std::string& endpoint, const std::string& routing_id)
+    : endpoint_(endpoint), socket_(ZmqContext(), zmq::socket_type::dealer) {
+  ApplyCommonOptions(socket_);
+  socket_.set(zmq::sockopt::immediate, 1);
+  socket_.set(zmq::sockopt::routing_id, routing_id);
+  monitor_ = std::make_unique<Monitor>(socket_, ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_DISCONNECTED);
+  socket_.connect(endpoint);
+}
+
+RequestChannel::~RequestChannel() {
+  zmq_socket_monitor(socket_.handle(), nullptr, 0);
+  monitor_.reset();
+}
+
+bool RequestChannel::Send(zmq::message_t& frame, int timeout_ms) {
+  zmq_pollitem_t item{socket_.handle(), 0, ZMQ_POLLOUT, 0};
+  if (zmq_poll(&item, 1, timeout_ms) <= 0) return false;
+  return socket_.send(frame, zmq::send_flags::dontwait).has_value();
+}
+
+bool RequestChannel::Receive(zmq::message_t* frame, int timeout_ms) {
+  zmq_pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
+  if (zmq_poll(&item, 1, timeout_ms) <= 0) return false;  // timeout or EINTR
+  if (!socket_.recv(*frame, zmq::recv_flags::dontwait)) return false;
+  // The server sends single frames; drop any extra parts.
+  while (frame->more()) {
+    zmq::message_t extra;
+    (void)socket_.recv(extra);
+    if (!extra.more()) break;
+  }
+  return true;
+}
+
+void RequestChannel::TakeEvents(std::vector<LinkEvent>* events) {
+  SocketEvent event;
+  while (monitor_->Next(&event))
+    events->push_back(LinkEvent{event.event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED, event.endpoint});
+}
+
+}  // namespace cm

@@ -1,0 +1,43 @@
+// RequestChannel: a connection to one server that answers requests on the
+// same connection (the name server).  A ZeroMQ DEALER; with ZMQ_IMMEDIATE a
+// request is refused while the server is unreachable rather than queued.
+// The link's ups and downs come from its monitor: after a down and an up
+// the server may be a new one that has forgotten us.
+#ifndef CM_TRANSPORT_REQUEST_CHANNEL_H
+#define CM_TRANSPORT_REQUEST_CHANNEL_H
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <zmq.hpp>
+
+#include "transport/dialer.h"
+#include "transport/monitor.h"
+
+namespace cm {
+
+class RequestChannel {
+ public:
+  RequestChannel(const std::string& endpoint, const std::string& routing_id);
+  ~RequestChannel();
+
+  const std::string& endpoint() const { return endpoint_; }
+  zmq::socket_t& socket() { return socket_; }
+  zmq::socket_t& monitor_socket() { return monitor_->socket(); }
+
+  // Waits at most `timeout_ms` for the connection to accept the frame.
+  bool Send(zmq::message_t& frame, int timeout_ms);
+  // Waits at most `timeout_ms`; false on timeout.
+  bool Receive(zmq::message_t* frame, int timeout_ms);
+  void TakeEvents(std::vector<LinkEvent>* events);
+
+ private:
+  std::string endpoint_;
+  zmq::socket_t socket_;
+  std::unique_ptr<Monitor> monitor_;
+};
+
+}  // namespace cm
+
+#endif
