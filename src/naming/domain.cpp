@@ -1,0 +1,134 @@
+#include "naming/domain.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace cm {
+namespace {
+
+std::string Env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+// The table path and a description of where we looked, for messages.
+std::string FindTable(std::string* looked) {
+  std::string path;
+  if (!Env("CMDOMAIN_DATABASE").empty()) {
+    path = Env("CMDOMAIN_DATABASE");
+  } else if (!Env("CMMGR").empty()) {
+    path = Env("CMMGR") + "/CmDomains";
+  } else if (!Env("CMROOT").empty()) {
+    path = Env("CMROOT") + "/mgr/CmDomains";
+  }
+  *looked = path.empty() ? "no CmDomains table ($CMDOMAIN_DATABASE, $CMMGR and $CMROOT are unset)" : path;
+  return path;
+}
+
+bool ParsePort(const std::string& text, int* port) {
+  char* end = nullptr;
+  long v = std::strtol(text.c_str(), &end, 10);
+  if (end == text.c_str() || *end != '\0' || v < 0 || v > 65535) return false;
+  *port = static_cast<int>(v);
+  return true;
+}
+
+}  // namespace
+
+Status ParseNameServerList(const std::string& text, std::vector<NameServerEndpoint>* out) {
+  std::stringstream list(text);
+  std::string item;
+  out->clear();
+  while (std::getline(list, item, ',')) {
+    size_t b = item.find_first_not_of(" \t"), e = item.find_last_not_of(" \t");
+    if (b == std::string::npos) continue;
+    item = item.substr(b, e - b + 1);
+    if (item.rfind("tcp://", 0) == 0) item = item.substr(6);
+    size_t colon = item.rfind(':');
+    NameServerEndpoint ns;
+    if (colon == std::string::npos || colon == 0 || !ParsePort(item.substr(colon + 1), &ns.port) || ns.port == 0)
+      return Status::Invalid("bad name server '" + item + "': expected tcp://host:port");
+    ns.host = item.substr(0, colon);
+    out->push_back(ns);
+  }
+  if (out->empty()) return Status::Invalid("empty name server list");
+  return Status::Ok();
+}
+
+Status ParseDomainTable(const std::string& text, const std::string& domain, const std::string& source,
+                        DomainConfig* out) {
+  std::istringstream lines(text);
+  std::string line;
+  int number = 0;
+  bool found = false;
+  while (std::getline(lines, line)) {
+    ++number;
+    size_t hash = line.find('#');
+    if (hash != std::string::npos) line.erase(hash);
+    std::istringstream fields(line);
+    std::string name, host, port, first, range, repository;
+    if (!(fields >> name)) continue;
+    if (name != domain) continue;
+    fields >> host >> port >> first >> range >> repository;
+    NameServerEndpoint ns;
+    ns.host = host;
+    if (host.empty() || !ParsePort(port, &ns.port) || ns.port == 0)
+      return Status::Invalid(source + ":" + std::to_string(number) + ": domain '" + domain +
+                             "' needs '<host> <port>' after its name");
+    out->name_servers.push_back(ns);
+    if (!found) {
+      // Ports and repository come from the domain's first line.
+      int f = 0, r = 0;
+      if (!first.empty() && !(ParsePort(first, &f) && ParsePort(range, &r)))
+        return Status::Invalid(source + ":" + std::to_string(number) + ": bad port range '" + first + " " +
+                               range + "'");
+      out->first_port = f;
+      out->port_count = r;
+      if (!repository.empty()) out->repository = repository;
+    }
+    found = true;
+  }
+  if (!found) return Status::NotFound("domain '" + domain + "' is not in " + source);
+  out->name = domain;
+  out->source = source;
+  return Status::Ok();
+}
+
+Status LoadDomain(const std::string& domain_override, DomainConfig* out) {
+  *out = DomainConfig();
+  std::string domain = !domain_override.empty() ? domain_override : Env("CMDOMAIN");
+  if (domain.empty()) domain = "default";
+  out->name = domain;
+  std::string looked;
+  std::string path = FindTable(&looked);
+  std::string override_list = Env("CM_NAMESERVER");
+
+  Status table = Status::NotFound(looked);
+  if (!path.empty()) {
+    std::ifstream file(path);
+    if (!file) {
+      table = Status::NotFound("cannot read CmDomains table " + path);
+    } else {
+      std::stringstream text;
+      text << file.rdbuf();
+      table = ParseDomainTable(text.str(), domain, path, out);
+      if (!table.ok() && !table.IsNotFound()) return table;
+    }
+  }
+  if (!override_list.empty()) {
+    Status s = ParseNameServerList(override_list, &out->name_servers);
+    if (!s.ok()) return Status::Invalid("CM_NAMESERVER: " + s.message());
+    out->source = "CM_NAMESERVER";
+    return Status::Ok();
+  }
+  if (table.ok()) return table;
+  if (domain == "default") {
+    out->name_servers = {NameServerEndpoint{"localhost", kDefaultNameServerPort}};
+    out->source = "built-in default";
+    return Status::Ok();
+  }
+  return Status::NotFound("unknown domain '" + domain + "': " + table.message());
+}
+
+}  // namespace cm
