@@ -9,6 +9,11 @@ namespace cm {
 
 zmq::context_t& ZmqContext();
 
+// Waits until every closed socket has sent what it still held (each socket's
+// linger bounds the wait), then frees the context; the next ZmqContext()
+// makes a new one.  Every socket must be closed first.
+void TerminateZmqContext();
+
 }  // namespace cm
 
 #endif

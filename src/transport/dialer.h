@@ -42,6 +42,10 @@ class Dialer {
   // Never blocks.  On kSent the frame has been taken.
   SendResult Send(const Address& to, zmq::message_t& frame);
 
+  // How long closing may wait to send what is queued (the session sets it
+  // before closing, so that a message sent just before exit is not lost).
+  void SetLinger(int ms) { socket_.set(zmq::sockopt::linger, ms); }
+
   zmq::socket_t& monitor_socket() { return monitor_->socket(); }
   // Link changes since the last call, in order.
   void TakeEvents(std::vector<LinkEvent>* events);

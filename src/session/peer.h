@@ -1,0 +1,31 @@
+// Peer: what this process knows of one other process it talks to.
+//
+// Peers live until the session closes (a CmConnect points to one), whatever
+// happens to the process behind them: a peer that died keeps its entry, with
+// `link_up` false, and is resolved again on the next send.
+#ifndef CM_SESSION_PEER_H
+#define CM_SESSION_PEER_H
+
+#include <cstdint>
+#include <string>
+
+#include "transport/address.h"
+
+namespace cm {
+
+struct Peer {
+  std::string name;
+  Address address;        // empty endpoint: not resolved yet
+  bool link_up = false;   // our dialer's connection to it is up
+  int inbound_fd = -1;    // the connection it last sent to us on, if open
+  bool announced = false; // connection handler called, disconnection not yet
+  bool was_lost = false;  // its link was lost since it was last up
+  uint64_t seq_out = 0;   // last sequence number sent to this incarnation
+  uint64_t seq_in = 0;    // last sequence number received from it
+  uint64_t sent = 0, received = 0, lost = 0;
+  uint64_t unreported = 0;  // sends not yet reported to the name server
+};
+
+}  // namespace cm
+
+#endif

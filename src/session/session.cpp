@@ -1,0 +1,518 @@
+#include "session/session.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <random>
+
+#include "codec/frame.h"
+#include "transport/context.h"
+#include "transport/zmq_frame.h"
+#include "util/log.h"
+
+namespace cm {
+namespace {
+
+constexpr int kRegisterTimeoutMs = 3000;
+constexpr int kLookupTimeoutMs = 1000;
+constexpr int kUnregisterTimeoutMs = 500;
+constexpr int kCloseLingerMs = 1000;
+constexpr int kHousekeepingMs = 1000;  // connect reports, re-registration
+constexpr int kDispatchBudget = 65536;  // per pass of a zero-timeout wait
+
+int MsUntil(std::chrono::steady_clock::time_point t) {
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(t - std::chrono::steady_clock::now()).count();
+  return us <= 0 ? 0 : static_cast<int>((us + 999) / 1000);  // round up: never return early
+}
+
+void CloseAtExit() { Session::Instance().Close(); }
+
+// Rate limit for warnings about traffic we drop (a flood must not become a
+// log flood): at most one line per second per kind.
+bool Every(std::chrono::steady_clock::time_point* last) {
+  auto now = std::chrono::steady_clock::now();
+  if (now - *last < std::chrono::seconds(1)) return false;
+  *last = now;
+  return true;
+}
+
+}  // namespace
+
+Session& Session::Instance() {
+  static Session* session = new Session();  // never destroyed: atexit closes it
+  return *session;
+}
+
+Status Session::Start() {
+  if (started_) return Status::Ok();
+  Status s = LoadDomain("", &domain_);
+  if (!s.ok()) {
+    CM_ERROR("%s", s.message().c_str());
+    return s;
+  }
+  host_ = LocalHostName();
+  ListenSpec spec;
+  spec.advertised_host = AdvertisedHost(domain_.name_servers.front().host);
+  spec.first_port = domain_.first_port;
+  spec.port_count = domain_.port_count;
+  s = Listener::Open(spec, &listener_);
+  if (!s.ok()) {
+    CM_ERROR("%s", s.message().c_str());
+    return s;
+  }
+  address_text_ = listener_->address().ToString();
+  dialer_ = std::make_unique<Dialer>(listener_->address().incarnation);
+  names_ = std::make_unique<NameClient>(domain_, listener_->address().incarnation);
+  if (name_.empty()) name_ = host_ + "_" + std::to_string(getpid());
+  names_->set_sender(name_);
+  SetLogName(name_);
+  if (const char* t = std::getenv("CM_SEND_TIMEOUT")) {
+    double seconds = std::atof(t);
+    if (seconds > 0) send_timeout_ms_ = static_cast<int>(seconds * 1000);
+  }
+  poll_items_ = {{listener_->socket().handle(), 0, ZMQ_POLLIN, 0},
+                 {listener_->monitor_socket().handle(), 0, ZMQ_POLLIN, 0},
+                 {dialer_->monitor_socket().handle(), 0, ZMQ_POLLIN, 0}};
+  names_->AppendPollItems(&poll_items_);
+  static bool atexit_done = false;
+  if (!atexit_done) {
+    std::atexit(CloseAtExit);
+    atexit_done = true;
+  }
+  started_ = true;
+  closing_ = false;
+  next_report_ = Clock::now() + std::chrono::milliseconds(kHousekeepingMs);
+  CM_DEBUG("listening at %s (domain %s, name servers from %s)", address_text_.c_str(), domain_.name.c_str(),
+           domain_.source.c_str());
+  return Status::Ok();
+}
+
+Status Session::Open(const std::string& name) {
+  if (registered_) {
+    if (name == name_) return Status::Ok();
+    return Status::Invalid("already registered as '" + name_ + "'; cannot also be '" + name + "'");
+  }
+  Status s = Start();
+  if (!s.ok()) return s;
+  NameRecord record;
+  record.name = name;
+  record.address = address_text_;
+  record.host = host_;
+  record.pid = getpid();
+  s = names_->Register(record, kRegisterTimeoutMs);
+  if (!s.ok()) return s;
+  name_ = name;
+  names_->set_sender(name_);
+  SetLogName(name_);
+  registered_ = true;
+  CM_INFO("registered as '%s' at %s in domain %s", name_.c_str(), address_text_.c_str(), domain_.name.c_str());
+  return Status::Ok();
+}
+
+void Session::Close() {
+  if (!started_ || closing_) return;
+  closing_ = true;
+  if (registered_) {
+    ReportConnects();
+    Status s = names_->Unregister(name_, kUnregisterTimeoutMs);
+    if (!s.ok()) CM_INFO("unregister '%s': %s (the name server drops it anyway when we leave)", name_.c_str(),
+                         s.message().c_str());
+  }
+  // What was handed to ZeroMQ still goes out, for at most kCloseLingerMs.
+  dialer_->SetLinger(kCloseLingerMs);
+  peers_.clear();
+  by_endpoint_.clear();
+  by_fd_.clear();
+  last_peer_ = nullptr;
+  callbacks_.clear();
+  handlers_.Clear();
+  on_connect_ = nullptr;
+  on_disconnect_ = nullptr;
+  poll_items_.clear();
+  names_.reset();
+  listener_.reset();
+  dialer_.reset();
+  TerminateZmqContext();
+  started_ = false;
+  registered_ = false;
+  name_.clear();
+  closing_ = false;
+}
+
+Peer& Session::PeerNamed(const std::string& name) {
+  if (last_peer_ != nullptr && last_peer_->name == name) return *last_peer_;
+  auto& slot = peers_[name];
+  if (!slot) {
+    slot = std::make_unique<Peer>();
+    slot->name = name;
+  }
+  last_peer_ = slot.get();
+  return *slot;
+}
+
+void Session::SetAddress(Peer& peer, const Address& address) {
+  if (peer.address.endpoint != address.endpoint) {
+    if (!peer.address.endpoint.empty()) {
+      auto it = by_endpoint_.find(peer.address.endpoint);
+      if (it != by_endpoint_.end() && it->second == &peer) by_endpoint_.erase(it);
+      dialer_->Disconnect(peer.address.endpoint);
+    }
+    peer.link_up = false;
+  }
+  if (peer.address.incarnation != address.incarnation) peer.seq_out = 0;  // a new process
+  peer.address = address;
+  by_endpoint_[address.endpoint] = &peer;
+}
+
+Status Session::Resolve(Peer& peer) {
+  NameRecord record;
+  Status s = names_->Lookup(peer.name, &record, kLookupTimeoutMs);
+  if (!s.ok()) return s;
+  Address address;
+  if (!Address::Parse(record.address, &address))
+    return Status::Malformed("the name server has a bad address for '" + peer.name + "': " + record.address);
+  SetAddress(peer, address);
+  return Status::Ok();
+}
+
+bool Session::Send(const Message& message, const std::string& to) {
+  if (!Start().ok()) {
+    ++stats_.send_failures;
+    return false;
+  }
+  if (to.empty()) {
+    CM_WARN("send '%s': empty destination name", message.type());
+    ++stats_.send_failures;
+    return false;
+  }
+  Peer& peer = PeerNamed(to);
+  auto deadline = Clock::now() + std::chrono::milliseconds(send_timeout_ms_);
+  if (peer.address.endpoint.empty()) {
+    Status s = Resolve(peer);
+    if (!s.ok()) {
+      CM_WARN("send '%s' to '%s': %s", message.type(), to.c_str(),
+              s.IsNotFound() ? "no process of that name is registered" : s.message().c_str());
+      ++stats_.send_failures;
+      return false;
+    }
+  }
+  return Deliver(peer, message, deadline);
+}
+
+bool Session::Deliver(Peer& peer, const Message& message, Clock::time_point deadline) {
+  Envelope env;
+  env.sender = name_;
+  env.reply_to = address_text_;
+  env.seq = peer.seq_out + 1;
+  zmq::message_t frame = EncodeFrame(env, message);
+  // A connection still being made is waited for; a lost one sends us back
+  // to the name server, which knows whether the peer is dead or moved.
+  auto next_resolve = Clock::now() + std::chrono::milliseconds(peer.was_lost ? 0 : 200);
+  Dialer::SendResult result;
+  for (;;) {
+    dialer_->Connect(peer.address.endpoint);
+    result = dialer_->Send(peer.address, frame);
+    if (result == Dialer::SendResult::kSent) {
+      peer.seq_out = env.seq;
+      ++peer.sent;
+      ++peer.unreported;
+      ++stats_.sent;
+      Announce(peer);
+      return true;
+    }
+    auto now = Clock::now();
+    if (now >= deadline) break;
+    if (result == Dialer::SendResult::kNotConnected && now >= next_resolve) {
+      NameRecord record;
+      Status s = names_->Lookup(peer.name, &record, std::min(kLookupTimeoutMs, MsUntil(deadline)));
+      if (s.IsNotFound()) {
+        CM_WARN("send '%s' to '%s': it is no longer registered (it exited or died)", message.type(),
+                peer.name.c_str());
+        dialer_->Disconnect(peer.address.endpoint);
+        ++stats_.send_failures;
+        return false;
+      }
+      Address fresh;
+      if (s.ok() && Address::Parse(record.address, &fresh) &&
+          (fresh.endpoint != peer.address.endpoint || fresh.incarnation != peer.address.incarnation)) {
+        CM_INFO("'%s' moved from %s to %s", peer.name.c_str(), peer.address.ToString().c_str(),
+                record.address.c_str());
+        SetAddress(peer, fresh);
+        env.seq = peer.seq_out + 1;
+        frame = EncodeFrame(env, message);
+      }
+      next_resolve = Clock::now() + std::chrono::milliseconds(500);
+    }
+    WaitForLinks(std::min(MsUntil(deadline), result == Dialer::SendResult::kFull ? 1 : 20));
+  }
+  if (result == Dialer::SendResult::kFull)
+    CM_WARN("send '%s' to '%s': its queue stayed full for %d ms: message not sent", message.type(),
+            peer.name.c_str(), send_timeout_ms_);
+  else
+    CM_WARN("send '%s' to '%s': not reachable at %s within %d ms", message.type(), peer.name.c_str(),
+            peer.address.ToString().c_str(), send_timeout_ms_);
+  ++stats_.send_failures;
+  return false;
+}
+
+void Session::WaitForLinks(int timeout_ms) {
+  zmq_pollitem_t item{dialer_->monitor_socket().handle(), 0, ZMQ_POLLIN, 0};
+  if (zmq_poll(&item, 1, timeout_ms) > 0) ProcessLinkEvents();
+}
+
+void Session::ProcessLinkEvents() {
+  std::vector<LinkEvent> events;
+  dialer_->TakeEvents(&events);
+  for (const LinkEvent& e : events) {
+    auto it = by_endpoint_.find(e.endpoint);
+    if (it == by_endpoint_.end()) continue;
+    Peer& peer = *it->second;
+    if (e.up) {
+      peer.link_up = true;
+      peer.was_lost = false;
+    } else {
+      peer.link_up = false;
+      LinkLost(peer);
+    }
+  }
+  std::vector<int> closed;
+  listener_->TakeClosed(&closed);
+  for (int fd : closed) {
+    auto it = by_fd_.find(fd);
+    if (it == by_fd_.end()) continue;
+    Peer& peer = *it->second;
+    by_fd_.erase(it);
+    peer.inbound_fd = -1;
+    if (!peer.link_up) LinkLost(peer);
+  }
+  if (names_->TakeReconnected() && registered_) {
+    // Jitter: after a name server restart, 500 processes must not all
+    // register in the same millisecond.
+    static std::mt19937 rng(std::random_device{}());
+    reregister_at_ = Clock::now() + std::chrono::milliseconds(rng() % 1000);
+  }
+}
+
+void Session::LinkLost(Peer& peer) {
+  peer.was_lost = true;
+  if (!peer.announced) return;
+  peer.announced = false;
+  callbacks_.emplace_back(false, &peer);
+}
+
+void Session::Announce(Peer& peer) {
+  if (peer.announced) return;
+  peer.announced = true;
+  callbacks_.emplace_back(true, &peer);
+}
+
+void Session::RunCallbacks() {
+  while (!callbacks_.empty()) {
+    auto [connected, peer] = callbacks_.front();
+    callbacks_.pop_front();
+    PeerHandler& handler = connected ? on_connect_ : on_disconnect_;
+    if (handler) {
+      PeerHandler call = handler;  // the callback may install another one
+      call(*peer);
+    }
+  }
+}
+
+void Session::Reply(Peer& to, const char* type, Message& reply) {
+  reply.SetType(type);
+  (void)Deliver(to, reply, Clock::now() + std::chrono::milliseconds(send_timeout_ms_));
+}
+
+bool Session::HandleBuiltin(Message& message, Peer& sender) {
+  const std::string& type = message.type_string();
+  Message reply;
+  if (type == "cm:ping") {
+    Reply(sender, "cm:pong", reply);
+  } else if (type == "cm:info") {
+    reply.PutText(name_.c_str());
+    reply.PutInt(getpid());
+    reply.PutText(host_.c_str());
+    reply.PutText(address_text_.c_str());
+    reply.PutInt(static_cast<int>(handlers_.size()));
+    reply.PutLong(static_cast<long>(stats_.received));
+    reply.PutLong(static_cast<long>(stats_.sent));
+    reply.PutLong(static_cast<long>(stats_.send_failures));
+    reply.PutLong(static_cast<long>(stats_.unhandled));
+    reply.PutLong(static_cast<long>(stats_.malformed));
+    reply.PutLong(static_cast<long>(stats_.lost));
+    reply.PutText(CM_VERSION);
+    Reply(sender, "cm:info-reply", reply);
+  } else if (type == "cm:kill") {
+    CM_WARN("asked to stop by '%s' (cm kill): closing and exiting", sender.name.c_str());
+    Reply(sender, "cm:killed", reply);
+    Close();
+    std::exit(0);
+  } else {
+    CM_WARN("unknown built-in message type '%s' from '%s': dropped", type.c_str(), sender.name.c_str());
+    ++stats_.unhandled;
+  }
+  return false;
+}
+
+// One message from the listener: 0 none queued, 1 handled, 2 a handler broke.
+int Session::DispatchOne() {
+  Incoming in;
+  if (!listener_->Receive(&in)) return 0;
+  static Clock::time_point last_malformed_log;
+  if (in.malformed) {
+    ++stats_.malformed;
+    if (Every(&last_malformed_log)) CM_WARN("dropped a multi-part frame (%llu malformed so far)",
+                                            static_cast<unsigned long long>(stats_.malformed));
+    return 1;
+  }
+  Message message;
+  Envelope env;
+  Status s = Decode(std::make_unique<ZmqFrame>(std::move(in.frame)), &env, &message);
+  if (!s.ok() || env.sender.empty()) {
+    ++stats_.malformed;
+    if (Every(&last_malformed_log))
+      CM_WARN("dropped a malformed frame: %s (%llu malformed so far)", s.ok() ? "no sender" : s.message().c_str(),
+              static_cast<unsigned long long>(stats_.malformed));
+    return 1;
+  }
+  Peer& peer = PeerNamed(std::string(env.sender));
+  if (!env.reply_to.empty() && (env.reply_to.size() != peer.address.endpoint.size() + 1 + peer.address.incarnation.size() ||
+                                peer.address.ToString() != env.reply_to)) {
+    Address from;
+    if (Address::Parse(env.reply_to, &from)) SetAddress(peer, from);
+  }
+  if (in.fd >= 0 && peer.inbound_fd != in.fd) {
+    peer.inbound_fd = in.fd;
+    by_fd_[in.fd] = &peer;
+  }
+  if (env.seq != 0) {
+    if (env.seq > peer.seq_in + 1 && peer.seq_in != 0) {
+      uint64_t gap = env.seq - peer.seq_in - 1;
+      peer.lost += gap;
+      stats_.lost += gap;
+      CM_WARN("lost %llu message(s) from '%s' (got number %llu after %llu)", static_cast<unsigned long long>(gap),
+              peer.name.c_str(), static_cast<unsigned long long>(env.seq),
+              static_cast<unsigned long long>(peer.seq_in));
+    }
+    peer.seq_in = env.seq;
+  }
+  ++peer.received;
+  ++stats_.received;
+  Announce(peer);
+  RunCallbacks();
+  const std::string& type = message.type_string();
+  if (type.size() > 3 && type.compare(0, 3, "cm:") == 0) return HandleBuiltin(message, peer) ? 2 : 1;
+  const MessageHandler* found = handlers_.Find(type);
+  if (found == nullptr) {
+    ++stats_.unhandled;
+    static Clock::time_point last_unhandled_log;
+    if (Every(&last_unhandled_log))
+      CM_WARN("no handler for message type '%s' from '%s': dropped (%llu so far)", type.c_str(), peer.name.c_str(),
+              static_cast<unsigned long long>(stats_.unhandled));
+    return 1;
+  }
+  MessageHandler handler = *found;  // the handler may change the table
+  std::string sender = peer.name;   // and must not see the peer table move
+  return handler(message, sender.c_str()) ? 2 : 1;
+}
+
+void Session::Housekeeping() {
+  auto now = Clock::now();
+  if (now >= next_report_) {
+    ReportConnects();
+    next_report_ = now + std::chrono::milliseconds(kHousekeepingMs);
+  }
+  if (registered_ && now >= reregister_at_) {
+    reregister_at_ = Clock::time_point::max();
+    NameRecord record;
+    record.name = name_;
+    record.address = address_text_;
+    record.host = host_;
+    record.pid = getpid();
+    Status s = names_->Register(record, kRegisterTimeoutMs);
+    if (s.ok())
+      CM_INFO("name server link came back: registered '%s' again", name_.c_str());
+    else
+      CM_ERROR("could not register '%s' again after the name server came back: %s", name_.c_str(),
+               s.message().c_str());
+  }
+}
+
+void Session::ReportConnects() {
+  if (!registered_) return;
+  for (auto& [name, peer] : peers_) {
+    if (peer->unreported == 0) continue;
+    Message note;
+    note.SetType("NSConnect");
+    note.PutText(name_.c_str());
+    note.PutText(name.c_str());
+    note.PutLong(static_cast<long>(peer->unreported));
+    names_->Notify(note);
+    peer->unreported = 0;
+  }
+}
+
+bool Session::Wait(double seconds) {
+  if (!Start().ok()) {
+    // Nothing can arrive; still honour the time asked for, so that a loop
+    // around the wait does not spin.
+    if (seconds > 0) usleep(static_cast<useconds_t>(std::min(seconds, 1.0) * 1e6));
+    return false;
+  }
+  bool forever = seconds < 0;
+  auto deadline = forever ? Clock::time_point::max()
+                          : Clock::now() + std::chrono::microseconds(static_cast<int64_t>(seconds * 1e6));
+  for (;;) {
+    ProcessLinkEvents();
+    RunCallbacks();
+    Housekeeping();
+    for (int budget = kDispatchBudget; budget > 0; --budget) {
+      int r = DispatchOne();
+      if (!started_) return r == 2;  // a handler closed the server
+      if (r == 0) break;
+      if (r == 2) {
+        RunCallbacks();
+        return true;
+      }
+    }
+    RunCallbacks();
+    if (seconds == 0) return false;
+    int timeout_ms = kHousekeepingMs;
+    if (!forever) {
+      if (Clock::now() >= deadline) return false;
+      timeout_ms = std::min(timeout_ms, MsUntil(deadline));
+    }
+    if (reregister_at_ != Clock::time_point::max()) timeout_ms = std::min(timeout_ms, MsUntil(reregister_at_));
+    if (zmq_poll(poll_items_.data(), static_cast<int>(poll_items_.size()), timeout_ms) < 0 && zmq_errno() != EINTR) {
+      CM_ERROR("zmq_poll: %s", zmq_strerror(zmq_errno()));
+      return false;
+    }
+  }
+}
+
+Peer* Session::Reference(const std::string& name) {
+  if (!Start().ok() || name.empty()) return nullptr;
+  NameRecord record;
+  Status s = names_->Lookup(name, &record, kLookupTimeoutMs);
+  if (!s.ok()) {
+    if (!s.IsNotFound()) CM_WARN("look up '%s': %s", name.c_str(), s.message().c_str());
+    return nullptr;
+  }
+  Peer& peer = PeerNamed(name);
+  Address address;
+  if (Address::Parse(record.address, &address) &&
+      (address.endpoint != peer.address.endpoint || address.incarnation != peer.address.incarnation))
+    SetAddress(peer, address);
+  return &peer;
+}
+
+void Session::Kill(Peer* peer) {
+  if (!started_ || peer == nullptr) return;
+  if (!peer->address.endpoint.empty()) dialer_->Disconnect(peer->address.endpoint);
+  peer->link_up = false;
+  LinkLost(*peer);
+}
+
+}  // namespace cm

@@ -1,0 +1,119 @@
+// Session: the one Cm process this program is (Cm is one server per process).
+//
+// Owns the listener, the dialer, the name client, the peers and the
+// handlers.  Everything runs in the caller's thread: handlers and the
+// connection callbacks are called only inside Wait(), never behind the
+// program's back.  The session starts on first use (an automatic name,
+// unregistered) and becomes a registered server with Open().
+//
+// Send path: peer (cached) -> encode once into a zmq message -> dialer.
+// Receive path: listener -> decode in place -> handler table -> handler.
+#ifndef CM_SESSION_SESSION_H
+#define CM_SESSION_SESSION_H
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "codec/message.h"
+#include "naming/name_client.h"
+#include "session/handler_table.h"
+#include "session/peer.h"
+#include "transport/dialer.h"
+#include "transport/listener.h"
+#include "util/status.h"
+
+namespace cm {
+
+using PeerHandler = std::function<void(Peer& peer)>;
+
+struct SessionStats {
+  uint64_t sent = 0, received = 0;
+  uint64_t send_failures = 0;  // CmMessageSend returned 0
+  uint64_t unhandled = 0;      // no handler, no default handler: dropped
+  uint64_t malformed = 0;      // frames that did not decode: dropped
+  uint64_t lost = 0;           // gaps in peers' sequence numbers
+};
+
+class Session {
+ public:
+  static Session& Instance();
+
+  Status Open(const std::string& name);
+  void Close();
+  bool is_open() const { return registered_; }
+  const std::string& name() const { return name_; }
+
+  // False when not delivered to a live peer within the send timeout; the
+  // reason is logged.
+  bool Send(const Message& message, const std::string& to);
+
+  HandlerTable& handlers() { return handlers_; }
+  void SetConnectionHandler(PeerHandler h) { on_connect_ = std::move(h); }
+  void SetDisconnectionHandler(PeerHandler h) { on_disconnect_ = std::move(h); }
+
+  // Dispatches until a handler breaks (true) or the time is up (false).
+  // seconds < 0: no time limit.  seconds == 0: what has arrived, then return.
+  bool Wait(double seconds);
+
+  // The peer registered as `name` (asks the name server), or nullptr.
+  Peer* Reference(const std::string& name);
+  void Kill(Peer* peer);
+
+  const SessionStats& stats() const { return stats_; }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  Session() = default;
+
+  Status Start();
+  Peer& PeerNamed(const std::string& name);
+  Status Resolve(Peer& peer);
+  void SetAddress(Peer& peer, const Address& address);
+  bool Deliver(Peer& peer, const Message& message, Clock::time_point deadline);
+  void WaitForLinks(int timeout_ms);
+  void ProcessLinkEvents();
+  void LinkLost(Peer& peer);
+  void Announce(Peer& peer);
+  int DispatchOne();
+  bool HandleBuiltin(Message& message, Peer& sender);
+  void RunCallbacks();
+  void Housekeeping();
+  void ReportConnects();
+  void Reply(Peer& to, const char* type, Message& reply);
+
+  bool started_ = false;
+  bool registered_ = false;
+  bool closing_ = false;
+  std::string name_;
+  std::string host_;
+  DomainConfig domain_;
+  std::unique_ptr<Listener> listener_;
+  std::unique_ptr<Dialer> dialer_;
+  std::unique_ptr<NameClient> names_;
+  std::string address_text_;
+
+  std::unordered_map<std::string, std::unique_ptr<Peer>> peers_;
+  std::unordered_map<std::string, Peer*> by_endpoint_;
+  std::unordered_map<int, Peer*> by_fd_;
+  Peer* last_peer_ = nullptr;  // most sends go to the same peer as the last
+
+  HandlerTable handlers_;
+  PeerHandler on_connect_, on_disconnect_;
+  std::deque<std::pair<bool, Peer*>> callbacks_;  // (connected?, peer), run in Wait
+
+  SessionStats stats_;
+  int send_timeout_ms_ = 2000;
+  Clock::time_point next_report_{};
+  Clock::time_point reregister_at_ = Clock::time_point::max();
+  std::vector<zmq_pollitem_t> poll_items_;
+};
+
+}  // namespace cm
+
+#endif
