@@ -212,7 +212,7 @@ bool Session::Deliver(Peer& peer, const Message& message, Clock::time_point dead
   auto next_resolve = Clock::now() + std::chrono::milliseconds(peer.was_lost ? 0 : 200);
   Dialer::SendResult result;
   for (;;) {
-    dialer_->Connect(peer.address.endpoint);
+    if (!peer.link_up) dialer_->Connect(peer.address.endpoint);  // idempotent
     result = dialer_->Send(peer.address, frame);
     if (result == Dialer::SendResult::kSent) {
       peer.seq_out = env.seq;
