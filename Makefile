@@ -1,0 +1,44 @@
+# Makefile -- shortcuts around the CMake build in build/.
+#
+#   make deps      install the Debian packages the build needs (if missing)
+#   make           configure and build (library, CmNameServer, tools, tests)
+#   make test      deps + build + every test (ctest)
+#   make demo      deps + build + run examples/demo.sh
+#   make install   install under PREFIX (default /usr/local)
+#   make clean     remove build/
+
+BUILD    ?= build
+PREFIX   ?= /usr/local
+PACKAGES := libzmq3-dev cppzmq-dev libmsgpack-cxx-dev libboost-program-options-dev \
+            libgtest-dev cmake g++ clang pkg-config
+SUDO     := $(if $(filter 0,$(shell id -u)),,sudo)
+
+.PHONY: all deps build test demo install clean
+.NOTPARALLEL: # prerequisites run in the order listed: deps before build
+
+all: build
+
+deps:
+	@missing=$$(for p in $(PACKAGES); do \
+	  dpkg -s $$p 2>/dev/null | grep -q '^Status: install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:" $$missing; \
+	  $(SUDO) apt-get update && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
+	fi
+
+build:
+	cmake -S . -B $(BUILD)
+	cmake --build $(BUILD) -j$(shell nproc)
+
+test: deps build
+	ctest --test-dir $(BUILD) --output-on-failure
+
+demo: deps build
+	BIN=$(abspath $(BUILD))/bin bash examples/demo.sh
+
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
+
+clean:
+	rm -rf $(BUILD)
