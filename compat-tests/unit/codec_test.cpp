@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cfloat>
+#include <cmath>
 #include <climits>
 #include <cstring>
 #include <random>
@@ -110,6 +111,25 @@ TEST(Codec, EveryItemTypeRoundTripsExactly) {
   EXPECT_EQ(kind, ArrayKind::kInt);
   EXPECT_EQ(i32[1], -7);
   EXPECT_EQ(got.PeekKind(), ItemKind::kTail);
+}
+
+TEST(Codec, IntegralFloatsStayFloatsBitForBit) {
+  Message msg;
+  msg.PutFloat(1.0f);
+  msg.PutFloat(-0.0f);
+  msg.PutDouble(40.0);
+  msg.PutDouble(-0.0);
+  Envelope env;
+  std::vector<char> wire = EncodeToVector(env, msg);
+  Envelope got_env;
+  Message got;
+  ASSERT_TRUE(DecodeCopy(wire.data(), wire.size(), &got_env, &got).ok());
+  EXPECT_EQ(got.PeekKind(), ItemKind::kFloat);
+  EXPECT_EQ(got.GetFloat(), 1.0f);
+  EXPECT_TRUE(std::signbit(got.GetFloat()));
+  EXPECT_EQ(got.PeekKind(), ItemKind::kDouble);
+  EXPECT_EQ(got.GetDouble(), 40.0);
+  EXPECT_TRUE(std::signbit(got.GetDouble()));
 }
 
 TEST(Codec, NumericGetsConvertAndClamp) {

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <memory>
@@ -52,8 +53,9 @@ int FreePort() {
 }
 
 // Starts `args` with the Cm domain variables removed (the daemon then serves
-// the built-in default domain), its stdout and stderr to `out_fd` if >= 0.
-pid_t Spawn(const std::vector<std::string>& args, int out_fd = -1) {
+// the built-in default domain) and `env` added, its stdout and stderr to
+// `out_fd` if >= 0.
+pid_t Spawn(const std::vector<std::string>& args, int out_fd = -1, const std::vector<std::string>& env = {}) {
   std::vector<char*> argv;
   for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
@@ -65,6 +67,7 @@ pid_t Spawn(const std::vector<std::string>& args, int out_fd = -1) {
       continue;
     envp.push_back(*e);
   }
+  for (const std::string& var : env) envp.push_back(const_cast<char*>(var.c_str()));
   envp.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -76,6 +79,23 @@ pid_t Spawn(const std::vector<std::string>& args, int out_fd = -1) {
   int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   return rc == 0 ? pid : -1;
+}
+
+// Waits up to `timeout` until something accepts TCP connections on `port`.
+bool WaitForPort(int port, milliseconds timeout) {
+  Clock::time_point deadline = Clock::now() + timeout;
+  for (;;) {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<uint16_t>(port));
+    bool up = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    close(fd);
+    if (up) return true;
+    if (Clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(milliseconds(5));
+  }
 }
 
 // Waits up to `timeout` for `pid` to exit; true (with its wait status) if it did.
@@ -90,10 +110,10 @@ bool WaitExit(pid_t pid, milliseconds timeout, int* status) {
 
 // Runs `args` to completion; returns its exit code (-1: did not exit in 5 s),
 // what it printed in *output.
-int RunToExit(const std::vector<std::string>& args, std::string* output) {
+int RunToExit(const std::vector<std::string>& args, std::string* output, const std::vector<std::string>& env = {}) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0) return -1;
-  pid_t pid = Spawn(args, fds[1]);
+  pid_t pid = Spawn(args, fds[1], env);
   close(fds[1]);
   char buffer[4096];
   ssize_t n;
@@ -111,22 +131,22 @@ int RunToExit(const std::vector<std::string>& args, std::string* output) {
 
 // A request under construction: Req("NSRegister").T("alpha").I(42)...
 struct Req {
-  Message message;
-  explicit Req(const char* type) { message.SetType(type); }
+  std::unique_ptr<Message> message = std::make_unique<Message>();  // movable
+  explicit Req(const char* type) { message->SetType(type); }
   Req& T(const std::string& text) {
-    message.PutText(text.data(), text.size());
+    message->PutText(text.data(), text.size());
     return *this;
   }
   Req& Null() {
-    message.PutText(nullptr);
+    message->PutText(nullptr);
     return *this;
   }
   Req& I(int v) {
-    message.PutInt(v);
+    message->PutInt(v);
     return *this;
   }
   Req& L(long v) {
-    message.PutLong(v);
+    message->PutLong(v);
     return *this;
   }
 };
@@ -205,8 +225,8 @@ class Client {
     Envelope envelope;
     envelope.sender = id_;
     envelope.seq = seq;
-    zmq::message_t frame(EncodedSize(envelope, req.message));
-    Encode(envelope, req.message, static_cast<char*>(frame.data()));
+    zmq::message_t frame(EncodedSize(envelope, *req.message));
+    Encode(envelope, *req.message, static_cast<char*>(frame.data()));
     return channel_.Send(frame, timeout_ms);
   }
 
@@ -250,7 +270,9 @@ class NameServerTest : public ::testing::Test {
     ASSERT_GT(port_, 0);
     pid_ = Spawn({kServer, "--port", std::to_string(port_)});
     ASSERT_GT(pid_, 0) << "cannot start " << kServer;
-    // Ready when it answers.
+    // Listening first (a client's first connection attempt then succeeds:
+    // no reconnect delay), then ready when it answers.
+    ASSERT_TRUE(WaitForPort(port_, milliseconds(5000))) << "CmNameServer does not listen on port " << port_;
     Client probe(port_, "readiness");
     Reply reply;
     ASSERT_TRUE(Eventually([&] { return probe.Call(Req("NSGetVersion"), &reply, 100); }, milliseconds(5000)))
@@ -316,6 +338,7 @@ TEST_F(NameServerTest, RegisterLookupUnregister) {
   EXPECT_EQ(s.unregistered, 1);
   EXPECT_EQ(s.cleaned, 0);
   EXPECT_GE(s.requests, 6);
+  EXPECT_EQ(s.malformed, 0);
 }
 
 TEST_F(NameServerTest, RefusesANameHeldByALiveClient) {
@@ -474,6 +497,7 @@ TEST_F(NameServerTest, CountsConnectsAndDropsThemWithTheirNames) {
 
 TEST_F(NameServerTest, CountsMalformedFramesAndKeepsServing) {
   auto a = NewClient("a");
+  Statistics before = GetStatistics(*a);
   ASSERT_TRUE(a->SendRaw("this is not msgpack"));
   // Two parts where one is expected.
   zmq::message_t first("x", 1);
@@ -492,8 +516,8 @@ TEST_F(NameServerTest, CountsMalformedFramesAndKeepsServing) {
   ASSERT_TRUE(a->SendRaw(frame));
 
   Statistics s = GetStatistics(*a);
-  EXPECT_EQ(s.malformed, 3);
-  EXPECT_EQ(s.requests, 1) << "only the NSGetStatistics counts as a request";
+  EXPECT_EQ(s.malformed - before.malformed, 3);
+  EXPECT_EQ(s.requests - before.requests, 1) << "only NSGetStatistics counts as a request";
   EXPECT_EQ(a->unexpected(), 0) << "a malformed frame gets no answer";
   EXPECT_EQ(a->Ask(Register("alpha")), 1);
 }
@@ -592,6 +616,30 @@ TEST(NameServerCli, HelpExitsZero) {
   EXPECT_EQ(RunToExit({kServer, "--help"}, &output), 0);
   EXPECT_NE(output.find("--port"), std::string::npos) << output;
   EXPECT_NE(output.find("Examples"), std::string::npos) << output;
+}
+
+TEST(NameServerCli, ServesTheDomainItIsGiven) {
+  int port = FreePort();
+  std::string table = ::testing::TempDir() + "CmDomains-name-server-test";
+  FILE* file = std::fopen(table.c_str(), "w");
+  ASSERT_NE(file, nullptr);
+  std::fprintf(file, "# test table\nTestDomain localhost %d 30001 10 /tmp/cm\n", port);
+  std::fclose(file);
+  pid_t pid = Spawn({kServer, "--domain", "TestDomain"}, -1, {"CMDOMAIN_DATABASE=" + table});
+  ASSERT_GT(pid, 0);
+  {
+    Client client(port, "a");
+    Reply r;
+    EXPECT_TRUE(client.Call(Req("NSGetVersion"), &r, 5000)) << "not serving on the table's port " << port;
+    EXPECT_EQ(client.Ask(Req("NSStop")), 1);
+  }
+  int status = 0;
+  EXPECT_TRUE(WaitExit(pid, milliseconds(3000), &status));
+  std::remove(table.c_str());
+
+  std::string output;
+  EXPECT_EQ(RunToExit({kServer, "--domain", "NoSuchDomain"}, &output, {"CMDOMAIN_DATABASE=" + table}), 1);
+  EXPECT_NE(output.find("NoSuchDomain"), std::string::npos) << output;
 }
 
 TEST(NameServerCli, BadOptionsExitNonZero) {

@@ -2,6 +2,8 @@
 
 #include <msgpack.hpp>
 
+#include <endian.h>
+
 #include <cstring>
 #include <limits>
 
@@ -40,6 +42,28 @@ uint32_t ItemElements(const Message& message) {
   return n;
 }
 
+// msgpack-cxx packs a float or double with an integral value as an integer
+// (1.0 -> 1, -0.0 -> 0).  A float must stay a float, bit for bit, so these
+// two write msgpack's float32 / float64 formats themselves.
+template <typename Buffer>
+void PutFloat32(float f, Buffer& buffer) {
+  uint32_t bits;
+  std::memcpy(&bits, &f, 4);
+  bits = htobe32(bits);
+  char out[5] = {static_cast<char>(0xca)};
+  std::memcpy(out + 1, &bits, 4);
+  buffer.write(out, 5);
+}
+template <typename Buffer>
+void PutFloat64(double d, Buffer& buffer) {
+  uint64_t bits;
+  std::memcpy(&bits, &d, 8);
+  bits = htobe64(bits);
+  char out[9] = {static_cast<char>(0xcb)};
+  std::memcpy(out + 1, &bits, 8);
+  buffer.write(out, 9);
+}
+
 template <typename Buffer>
 void Pack(const Envelope& env, const Message& message, Buffer& buffer) {
   msgpack::packer<Buffer> pk(buffer);
@@ -55,24 +79,24 @@ void Pack(const Envelope& env, const Message& message, Buffer& buffer) {
   pk.pack_array(ItemElements(message));
   for (const Item& item : message.items()) {
     switch (item.kind) {
-      case ItemKind::kChar: pk.pack_fix_uint8(kTagChar).pack_int64(item.v.i); break;
-      case ItemKind::kShort: pk.pack_fix_uint8(kTagShort).pack_int64(item.v.i); break;
-      case ItemKind::kInt: pk.pack_fix_uint8(kTagInt).pack_int64(item.v.i); break;
-      case ItemKind::kLong: pk.pack_fix_uint8(kTagLong).pack_int64(item.v.i); break;
-      case ItemKind::kFloat: pk.pack_fix_uint8(kTagFloat).pack_float(item.v.f); break;
-      case ItemKind::kDouble: pk.pack_fix_uint8(kTagDouble).pack_double(item.v.d); break;
+      case ItemKind::kChar: pk.pack_uint8(kTagChar).pack_int64(item.v.i); break;
+      case ItemKind::kShort: pk.pack_uint8(kTagShort).pack_int64(item.v.i); break;
+      case ItemKind::kInt: pk.pack_uint8(kTagInt).pack_int64(item.v.i); break;
+      case ItemKind::kLong: pk.pack_uint8(kTagLong).pack_int64(item.v.i); break;
+      case ItemKind::kFloat: pk.pack_uint8(kTagFloat); PutFloat32(item.v.f, buffer); break;
+      case ItemKind::kDouble: pk.pack_uint8(kTagDouble); PutFloat64(item.v.d, buffer); break;
       case ItemKind::kText:
-        pk.pack_fix_uint8(kTagText);
+        pk.pack_uint8(kTagText);
         if (item.null_text)
           pk.pack_nil();
         else
           pk.pack_str(item.size).pack_str_body(message.SpanData(item), item.size);
         break;
       case ItemKind::kBytes:
-        pk.pack_fix_uint8(kTagBytes).pack_bin(item.size).pack_bin_body(message.SpanData(item), item.size);
+        pk.pack_uint8(kTagBytes).pack_bin(item.size).pack_bin_body(message.SpanData(item), item.size);
         break;
       case ItemKind::kArray: {
-        pk.pack_fix_uint8(static_cast<uint8_t>(kArrayBase + static_cast<int>(item.array_kind)));
+        pk.pack_uint8(static_cast<uint8_t>(kArrayBase + static_cast<int>(item.array_kind)));
         // The pad bin's own header is 2 bytes; choose its length so that the
         // data, after its header, starts on an 8-byte boundary.
         size_t data_start = buffer.size + 2 + BinHeaderSize(item.size);
