@@ -325,6 +325,8 @@ void Session::Reply(Peer& to, const char* type, Message& reply) {
   (void)Deliver(to, reply, Clock::now() + std::chrono::milliseconds(send_timeout_ms_));
 }
 
+// The requests every process answers by itself (docs/protocol.md).  Their
+// replies (cm:pong, cm:info-reply, cm:killed) go to handlers like any type.
 bool Session::HandleBuiltin(Message& message, Peer& sender) {
   const std::string& type = message.type_string();
   Message reply;
@@ -350,10 +352,9 @@ bool Session::HandleBuiltin(Message& message, Peer& sender) {
     Close();
     std::exit(0);
   } else {
-    CM_WARN("unknown built-in message type '%s' from '%s': dropped", type.c_str(), sender.name.c_str());
-    ++stats_.unhandled;
+    return false;
   }
-  return false;
+  return true;
 }
 
 // One message from the listener: 0 none queued, 1 handled, 2 a handler broke.
@@ -403,7 +404,7 @@ int Session::DispatchOne() {
   Announce(peer);
   RunCallbacks();
   const std::string& type = message.type_string();
-  if (type.size() > 3 && type.compare(0, 3, "cm:") == 0) return HandleBuiltin(message, peer) ? 2 : 1;
+  if (type.size() > 3 && type.compare(0, 3, "cm:") == 0 && HandleBuiltin(message, peer)) return 1;
   const MessageHandler* found = handlers_.Find(type);
   if (found == nullptr) {
     ++stats_.unhandled;

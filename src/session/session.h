@@ -81,7 +81,7 @@ class Session {
   void LinkLost(Peer& peer);
   void Announce(Peer& peer);
   int DispatchOne();
-  bool HandleBuiltin(Message& message, Peer& sender);
+  bool HandleBuiltin(Message& message, Peer& sender);  // true if it was one
   void RunCallbacks();
   void Housekeeping();
   void ReportConnects();

@@ -1,0 +1,209 @@
+// Session, end to end across real processes and a real CmNameServer: what a
+// process must survive without its program's help.  Each test runs in its
+// own process (ctest runs one gtest per invocation); other processes are
+// real programs, started with exec.
+#include <gtest/gtest.h>
+
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "naming/name_client.h"
+#include "session/session.h"
+#include "transport/context.h"
+
+namespace cm {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+pid_t StartNameServer(int port) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    std::string p = std::to_string(port);
+    execl(CM_BIN_DIR "/CmNameServer", "CmNameServer", "--port", p.c_str(), "--log-level", "warn", (char*)nullptr);
+    _exit(127);
+  }
+  return pid;
+}
+
+// A process serving `name`: answers "Ping" with "Pong" carrying its pid.
+// Started with exec, never plain fork: a forked copy of a process that
+// already uses ZeroMQ would share its context.
+pid_t StartEcho(const std::string& name) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    execl(CM_BIN_DIR "/session_echo_child", "session_echo_child", name.c_str(), (char*)nullptr);
+    _exit(127);
+  }
+  return pid;
+}
+
+void Stop(pid_t pid) {
+  if (pid <= 0) return;
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+}
+
+class SessionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    port_ = FreePort();
+    setenv("CM_NAMESERVER", ("tcp://127.0.0.1:" + std::to_string(port_)).c_str(), 1);
+    ns_ = StartNameServer(port_);
+  }
+  void TearDown() override {
+    for (pid_t pid : children_) Stop(pid);
+    Stop(ns_);
+  }
+  // True when `name` resolves through the name server within `seconds`.
+  bool WaitRegistered(const std::string& name, double seconds) {
+    DomainConfig domain;
+    LoadDomain("", &domain);
+    NameClient client(domain, "probe-" + std::to_string(getpid()));
+    auto deadline = Clock::now() + std::chrono::milliseconds(static_cast<int>(seconds * 1000));
+    while (Clock::now() < deadline) {
+      NameRecord r;
+      if (client.Lookup(name, &r, 500).ok()) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+  // Sends Ping to `name` and returns the pid in the Pong, or 0.
+  int PingPid(const std::string& name) {
+    Session& s = Session::Instance();
+    int pid = 0;
+    s.handlers().Install("Pong", [&pid](Message& m, const char*) {
+      pid = m.GetInt();
+      return true;
+    });
+    Message ping;
+    ping.SetType("Ping");
+    if (!s.Send(ping, name)) return 0;
+    s.Wait(3.0);
+    return pid;
+  }
+
+  int port_ = 0;
+  pid_t ns_ = -1;
+  std::vector<pid_t> children_;
+};
+
+TEST_F(SessionTest, MalformedFramesAreDroppedCountedAndTheProcessGoesOn) {
+  pid_t echo = StartEcho("echo");
+  children_.push_back(echo);
+  ASSERT_TRUE(WaitRegistered("echo", 5));
+  // Raw ZeroMQ straight at the process's listener: garbage, a multi-part
+  // message, a frame of another protocol version.
+  DomainConfig domain;
+  ASSERT_TRUE(LoadDomain("", &domain).ok());
+  NameClient client(domain, "raw");
+  NameRecord record;
+  ASSERT_TRUE(client.Lookup("echo", &record, 1000).ok());
+  Address address;
+  ASSERT_TRUE(Address::Parse(record.address, &address));
+  {
+    zmq::socket_t raw(ZmqContext(), zmq::socket_type::dealer);
+    raw.set(zmq::sockopt::linger, 1000);
+    raw.connect(address.endpoint);
+    raw.send(zmq::str_buffer("definitely not msgpack"), zmq::send_flags::none);
+    raw.send(zmq::str_buffer("part one"), zmq::send_flags::sndmore);
+    raw.send(zmq::str_buffer("part two"), zmq::send_flags::none);
+    const char v2[] = "\x96\x02\xa1t\xa1s\xa0\x00\x90";
+    raw.send(zmq::buffer(v2, sizeof v2 - 1), zmq::send_flags::none);
+    std::mt19937 rng(7);
+    for (int i = 0; i < 50; ++i) {
+      std::string junk(rng() % 200, '\0');
+      for (char& c : junk) c = static_cast<char>(rng());
+      raw.send(zmq::buffer(junk), zmq::send_flags::none);
+    }
+  }
+  // Still alive and answering.
+  EXPECT_EQ(PingPid("echo"), echo);
+  // And it counted what it dropped (cm:info, item 10 is "malformed").
+  Session& s = Session::Instance();
+  long malformed = -1;
+  s.handlers().Install("cm:info-reply", [&malformed](Message& m, const char*) {
+    for (int i = 0; i < 9; ++i) {
+      if (m.PeekKind() == ItemKind::kText) (void)m.GetText();
+      else (void)m.GetLong();
+    }
+    malformed = m.GetLong();
+    return true;
+  });
+  Message info;
+  info.SetType("cm:info");
+  ASSERT_TRUE(s.Send(info, "echo"));
+  ASSERT_TRUE(s.Wait(3.0));
+  EXPECT_GE(malformed, 52);
+}
+
+TEST_F(SessionTest, AStaleCachedAddressIsRefreshedWhenThePeerRestartsElsewhere) {
+  pid_t first = StartEcho("svc");
+  ASSERT_TRUE(WaitRegistered("svc", 5));
+  ASSERT_EQ(PingPid("svc"), first);  // cached now
+  Stop(first);
+  pid_t second = -1;
+  // The name server drops the dead one at once; the new one takes the name
+  // (on another port: any free port is taken).
+  auto deadline = Clock::now() + std::chrono::seconds(5);
+  while (Clock::now() < deadline) {
+    second = StartEcho("svc");
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    int status;
+    if (waitpid(second, &status, WNOHANG) == 0) break;  // still running: registered
+  }
+  children_.push_back(second);
+  ASSERT_TRUE(WaitRegistered("svc", 5));
+  EXPECT_EQ(PingPid("svc"), second);
+}
+
+TEST_F(SessionTest, ASendToAKilledPeerReturnsZeroWithinTwoSeconds) {
+  pid_t echo = StartEcho("victim");
+  ASSERT_TRUE(WaitRegistered("victim", 5));
+  ASSERT_EQ(PingPid("victim"), echo);
+  Stop(echo);
+  Message ping;
+  ping.SetType("Ping");
+  auto start = Clock::now();
+  EXPECT_FALSE(Session::Instance().Send(ping, "victim"));
+  EXPECT_LT(Clock::now() - start, std::chrono::milliseconds(2500));
+}
+
+TEST_F(SessionTest, ProcessesRegisterAgainAfterTheNameServerRestarts) {
+  pid_t echo = StartEcho("survivor");
+  children_.push_back(echo);
+  ASSERT_TRUE(WaitRegistered("survivor", 5));
+  ASSERT_EQ(PingPid("survivor"), echo);  // a connection that is open now
+  Stop(ns_);
+  // With the name server down, the open connection keeps carrying messages.
+  EXPECT_EQ(PingPid("survivor"), echo);
+  ns_ = StartNameServer(port_);
+  // Re-registration waits a random delay of up to a second after the link
+  // comes back (reconnect interval up to 1 s): a few seconds in all.
+  EXPECT_TRUE(WaitRegistered("survivor", 6));
+}
+
+}  // namespace
+}  // namespace cm
