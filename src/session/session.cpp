@@ -379,8 +379,7 @@ int Session::DispatchOne() {
     return 1;
   }
   Peer& peer = PeerNamed(std::string(env.sender));
-  if (!env.reply_to.empty() && (env.reply_to.size() != peer.address.endpoint.size() + 1 + peer.address.incarnation.size() ||
-                                peer.address.ToString() != env.reply_to)) {
+  if (!env.reply_to.empty() && !peer.address.Is(env.reply_to)) {
     Address from;
     if (Address::Parse(env.reply_to, &from)) SetAddress(peer, from);
   }

@@ -20,6 +20,11 @@ struct Address {
 
   static bool Parse(std::string_view text, Address* out);
   std::string ToString() const { return endpoint + "#" + incarnation; }
+  // Same as Parse(text) would give, without allocating (checked per message).
+  bool Is(std::string_view text) const {
+    return text.size() == endpoint.size() + 1 + incarnation.size() && text.compare(0, endpoint.size(), endpoint) == 0 &&
+           text[endpoint.size()] == '#' && text.substr(endpoint.size() + 1) == incarnation;
+  }
 };
 
 // A fresh random incarnation id (16 hex digits).
