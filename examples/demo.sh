@@ -44,6 +44,10 @@ wait_for() {
 }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+for program in CmNameServer echo_server echo_client; do
+  [ -x "$BIN/$program" ] || { echo "demo: $BIN/$program is missing: run make first" >&2; exit 1; }
+done
+
 # 1. A name server of our own; every Cm program finds it through CM_NAMESERVER.
 port=$(free_port)
 "$BIN/CmNameServer" --port "$port" >"$work/nameserver.log" 2>&1 &

@@ -167,7 +167,9 @@ static int expect_array(CmMessage m, CmMessageArrayType kind, const void *want, 
                     memcmp(got, want, size) == 0,
                 "%s: item %d: array of kind %d, %d elements (got %s, kind %d, count %d%s)", who,
                 index, (int)kind, count, got ? "data" : "NULL", (int)got_kind, got_count,
-                got && got_count == count && memcmp(got, want, size) != 0 ? ", contents differ" : "");
+                got && got_kind == kind && got_count == count && memcmp(got, want, size) != 0
+                    ? ", contents differ"
+                    : "");
 }
 
 /* Read back what put_all() wrote; returns the number of mismatches. */
@@ -245,7 +247,7 @@ static int verify_big(CmMessage m, const char *who)
 
 /* ---- server ---------------------------------------------------------- */
 
-static char *server_name;
+static char *server_name; /* ours in the server, the peer's in the client */
 static int requests_seen = 0, big_seen = 0;
 
 static void reply_to(CmMessage reply, char *sender)

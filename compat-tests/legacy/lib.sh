@@ -72,8 +72,7 @@ start_nameserver() {
     done
     kill -KILL "$NS_PID" 2>/dev/null || true
   done
-  echo "FAIL CmNameServer did not start:"
-  cat "$WORK/nameserver.log"
+  echo "FAIL CmNameServer did not start (its log follows)"
   exit 1
 }
 
