@@ -4,8 +4,10 @@
 #   make           configure and build (library, CmNameServer, tools, tests)
 #   make test      deps + build + every test (ctest)
 #   make demo      deps + build + run examples/demo.sh
+#   make test-asan every test again, built with AddressSanitizer + UBSan (build-asan/)
+#   make bench     the benchmarks; rewrites bench/BENCHMARKS.md
 #   make install   install under PREFIX (default /usr/local)
-#   make clean     remove build/
+#   make clean     remove build/ and build-asan/
 
 BUILD    ?= build
 PREFIX   ?= /usr/local
@@ -13,7 +15,7 @@ PACKAGES := libzmq3-dev cppzmq-dev libmsgpack-cxx-dev libboost-program-options-d
             libgtest-dev cmake g++ clang pkg-config
 SUDO     := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: all deps build test demo install clean
+.PHONY: all deps build test test-asan bench demo install clean
 .NOTPARALLEL: # prerequisites run in the order listed: deps before build
 
 all: build
@@ -28,17 +30,25 @@ deps:
 	fi
 
 build:
-	cmake -S . -B $(BUILD)
+	cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX)
 	cmake --build $(BUILD) -j$(shell nproc)
 
 test: deps build
 	ctest --test-dir $(BUILD) --output-on-failure
 
+test-asan: deps
+	cmake -S . -B build-asan -DCM_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+	cmake --build build-asan -j$(shell nproc)
+	ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build-asan --output-on-failure -E 'fuzz\.'
+
+bench: deps
+	bash bench/run.sh
+
 demo: deps build
 	BIN=$(abspath $(BUILD))/bin bash examples/demo.sh
 
 install: build
-	cmake --install $(BUILD) --prefix $(PREFIX)
+	cmake --install $(BUILD)
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-asan
