@@ -1,0 +1,46 @@
+// output: how cm prints.  Aligned tables with a header, JSON strings, numbers
+// that read back exactly, durations a person can read.  All on stdout, which
+// stays free of anything else so that it can be parsed.
+#ifndef CM_TOOLS_OUTPUT_H
+#define CM_TOOLS_OUTPUT_H
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cmtool {
+
+// Columns two spaces apart, each as wide as its widest cell; the last
+// column is not padded.  Columns marked numeric are right-aligned.
+class Table {
+ public:
+  explicit Table(std::vector<std::string> header, std::vector<bool> numeric = {});
+  void Add(std::vector<std::string> row);
+  void Print(FILE* out) const;
+
+ private:
+  std::vector<std::vector<std::string>> rows_;  // header first
+  std::vector<bool> numeric_;
+};
+
+// `text` as a JSON string literal, quotes included.
+std::string JsonString(std::string_view text);
+
+// The shortest decimal form that reads back as the same value ("0.1", "1e+30",
+// "nan", "inf", "-inf").
+std::string FormatFloat(float value);
+std::string FormatDouble(double value);
+// The same for JSON, where nan and inf are not numbers: they become strings.
+std::string JsonDouble(double value, bool is_float);
+
+// "2 s", "0.5 s".
+std::string FormatSeconds(double seconds);
+
+// 42s, 5m12s, 2h05m, 3d04h.
+std::string FormatDuration(int64_t seconds);
+
+}  // namespace cmtool
+
+#endif

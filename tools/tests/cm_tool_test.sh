@@ -1,0 +1,333 @@
+#!/usr/bin/env bash
+# End-to-end test of the cm tool: a real CmNameServer on a free port, real
+# processes (cm listen, cm_test_peer), and cm's output and exit status.
+#
+#   cm_tool_test.sh CM CMNAMESERVER CM_TEST_PEER
+#
+# Every process started here is stopped on exit (trap).  Exit 0 when every
+# check passed, 1 otherwise.
+set -u
+
+CM=$1
+NAMESERVER=$2
+PEER=$3
+for bin in "$CM" "$NAMESERVER" "$PEER"; do
+  [ -x "$bin" ] || { echo "not executable: $bin"; exit 1; }
+done
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/cm_tool_test.XXXXXX")
+# Exited (a child not yet waited for is a zombie: that counts as gone).
+gone() { [ ! -e "/proc/$1/stat" ] || [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" = Z ]; }
+# Stops this script's background processes that still run (only those: a
+# pid already reaped may belong to someone else by now).
+cleanup() {
+  local pid tries
+  for pid in $(jobs -pr); do kill "$pid" 2>/dev/null; done
+  # Closing may take a moment (unregistering from a name server that is gone
+  # waits up to 0.5 s); then no mercy.
+  for ((tries = 0; tries < 30; ++tries)); do [ -z "$(jobs -pr)" ] && break; sleep 0.1; done
+  for pid in $(jobs -pr); do kill -9 "$pid" 2>/dev/null; done
+  wait 2>/dev/null
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+FAILED=0
+pass() { echo "ok    $*"; }
+fail() {
+  echo "FAIL  $*"
+  FAILED=$((FAILED + 1))
+}
+
+# run ARGS...: runs cm (bounded: a hang is a failure, not a stuck test) with
+# stdout in $OUT, stderr in $ERR, status in $RC, duration in $MS.
+run() {
+  local start end
+  start=$(date +%s%N)
+  timeout 20 "$CM" "$@" >"$WORK/out" 2>"$WORK/err"
+  RC=$?
+  end=$(date +%s%N)
+  MS=$(((end - start) / 1000000))
+  OUT=$(cat "$WORK/out")
+  ERR=$(cat "$WORK/err")
+}
+
+# expect DESCRIPTION CONDITION...: the condition is a command.
+expect() {
+  local what=$1
+  shift
+  if "$@"; then pass "$what"; else
+    fail "$what"
+    echo "      rc=$RC (${MS} ms) stdout:"; sed 's/^/      | /' "$WORK/out"
+    echo "      stderr:"; sed 's/^/      | /' "$WORK/err"
+  fi
+}
+rc_is() { [ "$RC" -eq "$1" ]; }
+out_has() { grep -qF -- "$1" "$WORK/out"; }
+out_matches() { grep -qE -- "$1" "$WORK/out"; }
+err_has() { grep -qF -- "$1" "$WORK/err"; }
+# A failure: the status, exactly one line on stderr, nothing on stdout.
+one_line_error() { [ "$RC" -eq "$1" ] && [ "$(wc -l <"$WORK/err")" -eq 1 ] && [ ! -s "$WORK/out" ]; }
+quiet_ok() { [ "$RC" -eq 0 ] && [ ! -s "$WORK/out" ] && [ ! -s "$WORK/err" ]; }
+json_ok() { python3 -m json.tool "$WORK/out" >/dev/null; }
+faster_than() { [ "$MS" -lt "$1" ]; }
+
+# wait_for SECONDS COMMAND...: polls until the command succeeds.
+wait_for() {
+  local tries=$(($1 * 10))
+  shift
+  while [ "$tries" -gt 0 ]; do
+    "$@" && return 0
+    sleep 0.1
+    tries=$((tries - 1))
+  done
+  return 1
+}
+listed() { "$CM" names 2>/dev/null | grep -qE "^$1 "; }
+file_has() { grep -qF -- "$2" "$1"; }
+
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+export CM_NAMESERVER=tcp://127.0.0.1:$PORT
+unset CMDOMAIN CMDOMAIN_DATABASE CMMGR CMROOT CM_LOG
+echo "name server on port $PORT, work directory $WORK"
+
+"$NAMESERVER" --port "$PORT" 2>"$WORK/nameserver.log" &
+NS_PID=$!
+wait_for 5 "$CM" nameserver status >/dev/null 2>&1 || { echo "the name server did not start"; cat "$WORK/nameserver.log"; exit 1; }
+
+"$CM" listen --as L >"$WORK/listen.out" 2>"$WORK/listen.err" &
+L_PID=$!
+"$PEER" R 2>"$WORK/peer.log" &
+R_PID=$!
+wait_for 5 listed L && wait_for 5 listed R || { echo "L and R did not register"; exit 1; }
+
+echo "--- names"
+run names
+expect "names: exit 0" rc_is 0
+expect "names: header" out_matches '^NAME +HOST +PID +ADDRESS +UPTIME$'
+expect "names: L with its pid and address" out_matches "^L +[^ ]+ +$L_PID +tcp://[^ ]+#[0-9a-f]+ +[0-9]+s$"
+expect "names: R with its pid" out_matches "^R +[^ ]+ +$R_PID "
+run names --json
+expect "names --json: valid JSON" json_ok
+expect "names --json: L's pid" out_has "\"name\": \"L\", \"host\": "
+expect "names --json: pid field" out_has "\"pid\": $L_PID,"
+
+echo "--- send every item type to listen"
+run send L -type Hello -c A -s -7 -i 42 -l 9000000000 -f 1.5 -d -2.125 -t "hi there" -b 00ff41 -b "" \
+  -a char:65,-1 -a short:1,-2 -a int:1,2,3 -a long:-9000000000 -a float:0.1,2.5 -a double:0.5,-1 -a int:
+expect "send: exit 0, nothing printed" quiet_ok
+cat >"$WORK/hello.expected" <<'EOF'
+  char 65 'A'
+  short -7
+  int 42
+  long 9000000000
+  float 1.5
+  double -2.125
+  text "hi there"
+  bytes 00ff41
+  bytes
+  array char:65,-1
+  array short:1,-2
+  array int:1,2,3
+  array long:-9000000000
+  array float:0.1,2.5
+  array double:0.5,-1
+  array int:
+EOF
+wait_for 5 file_has "$WORK/listen.out" "array int:"
+awk '/ type Hello items /{f=1; next} /^from /{f=0} f' "$WORK/listen.out" >"$WORK/hello.got"
+expect "listen: header line with sender and type" grep -qE '^from [^ ]+ type Hello items 16$' "$WORK/listen.out"
+expect "listen: every item, in order, exact values" diff "$WORK/hello.expected" "$WORK/hello.got"
+run send L -type Legacy -text "long option" -int 7
+expect "send: legacy single-dash long options" rc_is 0
+
+echo "--- request"
+run request R -type Ask
+expect "request: exit 0" rc_is 0
+cat >"$WORK/answer.expected" <<'EOF'
+char 65 'A'
+short -12
+int 123456
+long 9000000000
+float 1.5
+double -2.25
+text "hello world"
+bytes 00ff41
+array int:1,-2,3
+array double:0.5,-1.25
+EOF
+expect "request: the reply's items, one per line" diff "$WORK/answer.expected" "$WORK/out"
+run request R -type Ask --reply-type Answer --json
+expect "request --json: valid JSON" json_ok
+expect "request --json: type" out_has '"type": "Answer"'
+run request L -type Ask --timeout 1
+expect "request: no reply -> exit 3, one line" one_line_error 3
+expect "request: says it timed out" err_has "did not reply within 1 s"
+expect "request: timeout honoured" faster_than 3000
+
+echo "--- ping, info"
+run ping L
+expect "ping L: exit 0" rc_is 0
+expect "ping L: round trip" out_matches '^L: alive, round trip [0-9.]+ ms'
+run ping Nobody
+expect "ping Nobody: exit 1, one line" one_line_error 1
+expect "ping Nobody: not running" err_has "Nobody: not running"
+run info L
+expect "info: exit 0" rc_is 0
+expect "info: pid" out_matches "^pid: +$L_PID$"
+expect "info: name" out_matches '^name: +L$'
+expect "info: handlers" out_matches '^handlers installed: +1$'
+expect "info: messages received" out_matches '^messages received: +[0-9]+$'
+expect "info: lost" out_matches '^lost: +0$'
+expect "info: version" out_matches "^library version: +$("$CM" version | sed 's/.*libCm-zmq) \([^,]*\),.*/\1/')$"
+run info L --json
+expect "info --json: valid JSON" json_ok
+
+echo "--- listen --type, --count"
+"$CM" listen --as F --type Only --count 1 >"$WORK/filter.out" 2>/dev/null &
+F_PID=$!
+wait_for 5 listed F
+run send F -type Other -i 1
+run send F -type Only -i 2
+wait_for 5 gone "$F_PID"
+wait "$F_PID"
+RC=$?
+expect "listen --count 1: exits 0 after one message" rc_is 0
+expect "listen --type: prints the type asked for" grep -q '^from .* type Only items 1$' "$WORK/filter.out"
+expect "listen --type: skips the others" bash -c "! grep -q 'type Other' '$WORK/filter.out'"
+
+echo "--- connects"
+run send R -type Relay -t L -i 5
+expect "send Relay: exit 0" rc_is 0
+wait_for 5 bash -c "'$CM' connects | grep -qE '^R +L +5\$'"
+run connects
+expect "connects: header" out_matches '^FROM +TO +MESSAGES$'
+expect "connects: edge R -> L with count 5" out_matches '^R +L +5$'
+run connections --dot
+expect "connects --dot: a digraph" out_matches '^digraph '
+expect "connects --dot: edge with its count" out_has '"R" -> "L" [label="5"];'
+run connects --json
+expect "connects --json: valid JSON" json_ok
+expect "connects --json: edge" out_has '{"from": "R", "to": "L", "messages": 5}'
+
+echo "--- kill"
+"$PEER" K 2>/dev/null &
+K_PID=$!
+wait_for 5 listed K
+run kill K
+expect "kill: exit 0" rc_is 0
+expect "kill: reports it stopped" out_has "K: stopped"
+expect "kill: the process exited" wait_for 5 gone "$K_PID"
+run names
+expect "kill: K no longer listed" bash -c "! grep -qE '^K ' '$WORK/out'"
+run kill K
+expect "kill of a name no longer there: exit 1" one_line_error 1
+
+echo "--- errors"
+run send L -type X -i abc
+expect "bad item syntax: exit 2, one line" one_line_error 2
+expect "bad item syntax: names the value" err_has "'abc' is not an int"
+run send L -type X -a int:1,x
+expect "bad array element: exit 2, one line" one_line_error 2
+run send L -i 1
+expect "no -type: exit 2, one line" one_line_error 2
+run send L -type X -bogus
+expect "unknown option: exit 2, one line" one_line_error 2
+run send Nobody -type X
+expect "send to an unknown name: exit 1, one line" one_line_error 1
+run info Nobody
+expect "info of an unknown name: exit 1, one line" one_line_error 1
+run request Nobody -type X
+expect "request to an unknown name: exit 1, one line" one_line_error 1
+run frobnicate
+expect "unknown command: exit 2, one line" one_line_error 2
+run listen --as L
+expect "listen as a name in use: exit 1, one line" one_line_error 1
+
+echo "--- domains"
+echo "T 127.0.0.1 $PORT" >"$WORK/CmDomains"
+unset CM_NAMESERVER
+CMDOMAIN=Nope CMDOMAIN_DATABASE="$WORK/CmDomains" run names --domain T
+expect "--domain T (over CMDOMAIN=Nope) from the CmDomains table: lists L" out_matches '^L '
+CMDOMAIN=Nope CMDOMAIN_DATABASE="$WORK/CmDomains" run ping L --domain T
+expect "--domain T also for the session's own look-ups (ping)" rc_is 0
+CMDOMAIN_DATABASE="$WORK/CmDomains" run names --domain Nope
+expect "--domain of an unknown domain: exit 2, one line" one_line_error 2
+export CM_NAMESERVER=tcp://127.0.0.1:$PORT
+
+echo "--- help, version"
+for command in names connects send request listen ping info kill nameserver version; do
+  run "$command" --help
+  expect "$command --help: exit 0 with examples" out_has "Examples:"
+done
+run --help
+expect "cm --help lists the commands" out_has "connects (connections)"
+run version
+expect "version: exit 0" out_matches '^cm \(libCm-zmq\) [0-9.]+, wire protocol [0-9]+$'
+
+echo "--- 500 processes"
+"$PEER" --many 500 P 2>"$WORK/many.log" &
+M_PID=$!
+wait_for 10 listed P499
+# The best of three runs: the time of cm, not of a busy machine's scheduler.
+best_of_3() {
+  local best=999999 i
+  for i in 1 2 3; do
+    run "$@"
+    [ "$MS" -lt "$best" ] && best=$MS
+  done
+  MS=$best
+}
+best_of_3 names
+expect "names with 500 more: exit 0" rc_is 0
+expect "names with 500 more: all listed" [ "$(grep -c '^P[0-9]' "$WORK/out")" -eq 500 ]
+expect "names with 500 more: well under a second (${MS} ms)" faster_than 1000
+wait_for 5 bash -c "[ \$('$CM' connects | grep -c '^P') -eq 500 ]"
+best_of_3 connects
+expect "connects with 500 edges: all listed" [ "$(grep -c '^P' "$WORK/out")" -eq 500 ]
+expect "connects with 500 edges: well under a second (${MS} ms)" faster_than 1000
+kill "$M_PID"
+wait "$M_PID" 2>/dev/null
+
+echo "--- SIGINT ends listen cleanly"
+kill -INT "$L_PID"
+wait_for 5 gone "$L_PID"
+wait "$L_PID"
+RC=$?
+expect "listen: SIGINT -> exit 0" rc_is 0
+expect "listen: unregistered" wait_for 3 bash -c "! '$CM' names | grep -qE '^L '"
+
+echo "--- nameserver"
+run nameserver status
+expect "nameserver status: exit 0" rc_is 0
+expect "nameserver status: version" out_matches '^  version +[0-9.]+$'
+expect "nameserver status: names" out_matches '^  names +[0-9]+$'
+run nameserver status --json
+expect "nameserver status --json: valid JSON" json_ok
+run nameserver cleanup
+expect "nameserver cleanup: exit 0" rc_is 0
+expect "nameserver cleanup: count" out_matches 'removed [0-9]+ dead entries$'
+run nameserver stop
+expect "nameserver stop: exit 0" rc_is 0
+expect "nameserver stop: the name server exited" wait_for 5 gone "$NS_PID"
+
+echo "--- name server down"
+run names
+expect "names, name server down: exit 4, one line" one_line_error 4
+expect "names, name server down: says so" err_has "name server tcp://127.0.0.1:$PORT is not reachable"
+expect "names, name server down: quickly (${MS} ms)" faster_than 3000
+run ping R
+expect "ping, name server down: exit 4, one line" one_line_error 4
+run send R -type X -i 1
+expect "send, name server down: exit 4, one line" one_line_error 4
+run nameserver status
+expect "nameserver status, name server down: exit 4, one line" one_line_error 4
+
+echo
+if [ "$FAILED" -eq 0 ]; then
+  echo "all cm tool checks passed"
+  exit 0
+fi
+echo "$FAILED check(s) failed"
+exit 1
