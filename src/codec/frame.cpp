@@ -29,7 +29,7 @@ struct FixedBuffer {
   char* out;
   size_t size = 0;
   void write(const char* p, size_t n) {
-    std::memcpy(out + size, p, n);
+    if (n != 0) std::memcpy(out + size, p, n);  // p may be null when n is 0
     size += n;
   }
 };

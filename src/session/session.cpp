@@ -245,7 +245,11 @@ bool Session::Deliver(Peer& peer, const Message& message, Clock::time_point dead
       }
       next_resolve = Clock::now() + std::chrono::milliseconds(500);
     }
-    WaitForLinks(std::min(MsUntil(deadline), result == Dialer::SendResult::kFull ? 1 : 20));
+    // A full queue drains, and a link reported up becomes routable, within
+    // a millisecond or so: retry soon.  A link still being made reports its
+    // handshake on the monitor, which wakes the wait at once.
+    bool soon = result == Dialer::SendResult::kFull || peer.link_up;
+    WaitForLinks(std::min(MsUntil(deadline), soon ? 1 : 20));
   }
   if (result == Dialer::SendResult::kFull)
     CM_WARN("send '%s' to '%s': its queue stayed full for %d ms: message not sent", message.type(),
