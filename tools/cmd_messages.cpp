@@ -140,8 +140,7 @@ int RunListen(const Args& args) {
       Fail(down ? kExitNameServer : kExitFailed, "cannot register as '" + name + "': " + s.message());
     }
   } else {
-    (void)session.Reference("");  // starts the session (its automatic name) without asking anyone
-    if (session.name().empty()) Fail(kExitFailed, "cannot start listening (domain " + domain.name + ")");
+    if (!session.Start().ok()) Fail(kExitFailed, "cannot start listening (domain " + domain.name + ")");
   }
   std::fprintf(stderr, "cm listen: listening as '%s'%s in domain %s; Ctrl-C to stop\n", session.name().c_str(),
                session.is_open() ? "" : " (not registered)", domain.name.c_str());

@@ -44,6 +44,9 @@ class Session {
  public:
   static Session& Instance();
 
+  // Starts listening under the automatic name, unregistered (every other
+  // call starts the session by itself when needed).
+  Status Start();
   Status Open(const std::string& name);
   void Close();
   bool is_open() const { return registered_; }
@@ -71,7 +74,6 @@ class Session {
   using Clock = std::chrono::steady_clock;
   Session() = default;
 
-  Status Start();
   Peer& PeerNamed(const std::string& name);
   Status Resolve(Peer& peer);
   void SetAddress(Peer& peer, const Address& address);
