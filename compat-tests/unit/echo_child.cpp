@@ -1,11 +1,16 @@
-// A process for the session tests: serves the name given as argument and
-// answers "Ping" with "Pong" carrying its pid.
+// A process for the session tests.
+//   session_echo_child NAME          answers "Ping" with "Pong" carrying its pid
+//   session_echo_child NAME SECONDS  a stuck receiver: waits SECONDS without
+//                                    reading, then counts "Data" messages and
+//                                    answers "Count" with how many it got
 #include <unistd.h>
+
+#include <cstdlib>
 
 #include "session/session.h"
 
 int main(int argc, char** argv) {
-  if (argc != 2) return 2;
+  if (argc != 2 && argc != 3) return 2;
   cm::Session& s = cm::Session::Instance();
   if (!s.Open(argv[1]).ok()) return 3;
   s.handlers().Install("Ping", [&s](cm::Message&, const char* sender) {
@@ -15,6 +20,19 @@ int main(int argc, char** argv) {
     s.Send(pong, sender);
     return false;
   });
+  long count = 0;
+  s.handlers().Install("Data", [&count](cm::Message&, const char*) {
+    ++count;
+    return false;
+  });
+  s.handlers().Install("Count", [&s, &count](cm::Message&, const char* sender) {
+    cm::Message reply;
+    reply.SetType("Counted");
+    reply.PutLong(count);
+    s.Send(reply, sender);
+    return false;
+  });
+  if (argc == 3) sleep(static_cast<unsigned>(std::atoi(argv[2])));
   s.Wait(-1);
   return 0;
 }

@@ -51,10 +51,12 @@ pid_t StartNameServer(int port) {
 // A process serving `name`: answers "Ping" with "Pong" carrying its pid.
 // Started with exec, never plain fork: a forked copy of a process that
 // already uses ZeroMQ would share its context.
-pid_t StartEcho(const std::string& name) {
+pid_t StartEcho(const std::string& name, int stuck_seconds = -1) {
   pid_t pid = fork();
   if (pid == 0) {
-    execl(CM_BIN_DIR "/session_echo_child", "session_echo_child", name.c_str(), (char*)nullptr);
+    std::string stuck = std::to_string(stuck_seconds);
+    execl(CM_BIN_DIR "/session_echo_child", "session_echo_child", name.c_str(),
+          stuck_seconds < 0 ? (char*)nullptr : stuck.c_str(), (char*)nullptr);
     _exit(127);
   }
   return pid;
@@ -240,6 +242,52 @@ TEST_F(SessionTest, WithTwoNameServersOneCanDieUnnoticed) {
   Stop(ns_);  // the first one dies: a new process still finds the name
   ns_ = -1;
   EXPECT_EQ(PingPid("twice"), echo);
+}
+
+// Backpressure: a receiver that does not read fills the queues; the sender is
+// held back, never blocked past its send timeout, and every message a send
+// accepted is received once the receiver reads again: none lost silently.
+TEST_F(SessionTest, AStuckReceiverHoldsTheSenderBackAndLosesNothing) {
+  pid_t sink = StartEcho("sink", 3);
+  children_.push_back(sink);
+  ASSERT_TRUE(WaitRegistered("sink", 5));
+  setenv("CM_SEND_TIMEOUT", "0.3", 1);
+  Session& s = Session::Instance();
+  Message data;
+  data.SetType("Data");
+  std::string payload(1000, 'x');
+  data.PutText(payload.c_str());
+  long accepted = 0, refused = 0;
+  auto start = Clock::now();
+  // Queues hold 2 x 10000 messages plus the sockets' buffers: 60000 sends
+  // of 1 kB overflow them while the sink sleeps.
+  for (int i = 0; i < 60000 && refused < 3; ++i) {
+    auto before = Clock::now();
+    if (s.Send(data, "sink")) {
+      ++accepted;
+    } else {
+      ++refused;
+      EXPECT_LT(Clock::now() - before, std::chrono::milliseconds(1500)) << "a send blocked past its timeout";
+    }
+  }
+  EXPECT_GT(refused, 0) << "the queues never filled: the test proves nothing";
+  EXPECT_EQ(s.stats().send_failures, static_cast<uint64_t>(refused));
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(20));
+  // The sink wakes up and reads; ask it how many it got once it is done.
+  long counted = -1;
+  s.handlers().Install("Counted", [&counted](Message& m, const char*) {
+    counted = m.GetLong();
+    return true;
+  });
+  auto deadline = Clock::now() + std::chrono::seconds(30);
+  while (counted != accepted && Clock::now() < deadline) {
+    Message ask;
+    ask.SetType("Count");
+    counted = -1;
+    if (s.Send(ask, "sink")) s.Wait(1.0);
+    if (counted != accepted) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  EXPECT_EQ(counted, accepted);
 }
 
 }  // namespace

@@ -21,6 +21,7 @@ Status Listener::Open(const ListenSpec& spec, std::unique_ptr<Listener>* out) {
   l->address_.incarnation = spec.incarnation.empty() ? NewIncarnation() : spec.incarnation;
   try {
     ApplyCommonOptions(l->socket_);
+    if (spec.heartbeats) ApplyHeartbeats(l->socket_);
     // Senders address us by incarnation: announce it in the handshake.
     l->socket_.set(zmq::sockopt::routing_id, l->address_.incarnation);
     // A client reconnecting under the same routing id replaces its old link.

@@ -26,6 +26,7 @@ struct ListenSpec {
   int first_port = 0;  // 0: any free port
   int port_count = 0;  // ports tried from first_port on
   std::string incarnation;  // "" for a fresh one
+  bool heartbeats = false;  // only where every client always reads (tuning.h)
 };
 
 struct Incoming {

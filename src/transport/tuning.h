@@ -1,6 +1,15 @@
-// Transport constants, in one place.  Heartbeats make a silent peer (host
-// down, cable cut) count as lost within about 2 s; a killed process is seen
-// at once because its kernel closes the TCP connection.
+// Transport constants, in one place.
+//
+// How a lost peer is noticed:
+// - a process that exits or is killed: its kernel closes the TCP connection,
+//   seen at once;
+// - a host that vanishes: TCP keepalive probes (answered by the peer's kernel,
+//   whatever its program is doing) fail after about 3 s of silence.
+// ZMTP heartbeats are used only on name server links.  On peer links they
+// would kill the connection of a receiver that is merely slow: while its
+// queue is full its side stops reading, PINGs go unanswered, and the link
+// would be dropped with every message queued on it (a silent loss the
+// backpressure test caught).
 #ifndef CM_TRANSPORT_TUNING_H
 #define CM_TRANSPORT_TUNING_H
 
@@ -10,21 +19,31 @@ namespace cm {
 
 constexpr int kHeartbeatIntervalMs = 500;
 constexpr int kHeartbeatTimeoutMs = 1500;
+constexpr int kKeepaliveIdleS = 1;
+constexpr int kKeepaliveIntervalS = 1;
+constexpr int kKeepaliveCount = 2;
 constexpr int kReconnectIntervalMs = 100;
 constexpr int kReconnectIntervalMaxMs = 1000;
 // Messages queued per peer in each direction before a sender is held back.
 constexpr int kHighWaterMark = 10000;
 
 inline void ApplyCommonOptions(zmq::socket_t& socket) {
-  socket.set(zmq::sockopt::heartbeat_ivl, kHeartbeatIntervalMs);
-  socket.set(zmq::sockopt::heartbeat_timeout, kHeartbeatTimeoutMs);
+  socket.set(zmq::sockopt::tcp_keepalive, 1);
+  socket.set(zmq::sockopt::tcp_keepalive_idle, kKeepaliveIdleS);
+  socket.set(zmq::sockopt::tcp_keepalive_intvl, kKeepaliveIntervalS);
+  socket.set(zmq::sockopt::tcp_keepalive_cnt, kKeepaliveCount);
   socket.set(zmq::sockopt::reconnect_ivl, kReconnectIntervalMs);
   socket.set(zmq::sockopt::reconnect_ivl_max, kReconnectIntervalMaxMs);
   socket.set(zmq::sockopt::sndhwm, kHighWaterMark);
   socket.set(zmq::sockopt::rcvhwm, kHighWaterMark);
   socket.set(zmq::sockopt::linger, 0);
-  // Keepalive as a last resort behind heartbeats (libzmq disables Nagle itself).
-  socket.set(zmq::sockopt::tcp_keepalive, 1);
+}
+
+// For links whose both ends always read (a name server and its clients):
+// a silent peer is dropped within 2 s.
+inline void ApplyHeartbeats(zmq::socket_t& socket) {
+  socket.set(zmq::sockopt::heartbeat_ivl, kHeartbeatIntervalMs);
+  socket.set(zmq::sockopt::heartbeat_timeout, kHeartbeatTimeoutMs);
 }
 
 }  // namespace cm
