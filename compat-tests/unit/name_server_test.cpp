@@ -13,7 +13,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <ctime>
 #include <memory>
 #include <string>
@@ -192,7 +191,8 @@ class Client {
         return false;
       }
       const std::string& type = reply->message.type_string();
-      if (type == "NSProbe") {  // the liveness check: ignored by clients
+      if (type == "NSProbe") {  // the liveness check: clients ignore it
+        EXPECT_EQ(reply->envelope.seq, 0u);
         ++probes_;
         continue;
       }
@@ -219,6 +219,7 @@ class Client {
   }
   RequestChannel& channel() { return channel_; }
   int unexpected() const { return unexpected_; }
+  int probes() const { return probes_; }
 
  private:
   bool Send(const Req& req, uint64_t seq, int timeout_ms) {
@@ -576,6 +577,7 @@ TEST_F(NameServerTest, CleanupKeepsLiveEntries) {
   ASSERT_TRUE(a->Call(Req("NSDoCleanup"), &r));
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(r.Int(), 0);
+  EXPECT_EQ(a->probes(), 1) << "the owner was probed (NSProbe, seq 0) before the reply";
   EXPECT_EQ(a->Ask(Req("NSGetAddress").T("alpha")), 1);
 }
 
@@ -589,6 +591,26 @@ TEST_F(NameServerTest, ReportsItsVersion) {
 }
 
 TEST_F(NameServerTest, StopRepliesThenExits) {
+  auto a = NewClient("a");
+  auto b = NewClient("b");
+  EXPECT_EQ(a->Ask(Req("NSGetVersion")), 1);
+  EXPECT_EQ(b->Ask(Req("NSStop")), 1);
+  Reply r;
+  ASSERT_TRUE(a->Call(Req("NSGetVersion"), &r));
+  EXPECT_EQ(r.status, 0) << "a stopping server refuses requests";
+  EXPECT_NE(r.reason.find("stopping"), std::string::npos) << r.reason;
+  // It waits for the requester to hang up (so that the reply is not lost
+  // with the connection), then exits.
+  Clock::time_point hung_up = Clock::now();
+  b.reset();
+  int status = 0;
+  ASSERT_TRUE(WaitExit(pid_, milliseconds(3000), &status));
+  pid_ = -1;
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  EXPECT_LT(Clock::now() - hung_up, milliseconds(400)) << "it did not wait for the grace period";
+}
+
+TEST_F(NameServerTest, StopExitsAfterAGraceWhenTheRequesterStays) {
   auto a = NewClient("a");
   EXPECT_EQ(a->Ask(Req("NSStop")), 1);
   int status = 0;

@@ -1,0 +1,107 @@
+// CmNameServer: command line, domain resolution, then the daemon's loop.
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include <boost/program_options.hpp>
+
+#include "memory_registry.h"
+#include "name_server.h"
+#include "naming/domain.h"
+#include "stop_signal.h"
+#include "transport/context.h"
+#include "util/log.h"
+
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr char kExamples[] =
+    "Examples:\n"
+    "  CmNameServer                      serve the domain $CMDOMAIN names (without it: domain\n"
+    "                                    'default', port 19000)\n"
+    "  CmNameServer --domain Conda       serve domain Conda on the port its CmDomains line gives\n"
+    "  CmNameServer --port 19500         serve on port 19500 whatever the domain says\n"
+    "  CmNameServer --log-level debug    also log every request that fails\n";
+
+bool ValidLogLevel(const std::string& level) {
+  return level == "error" || level == "warn" || level == "info" || level == "debug";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  cm::SetLogName("CmNameServer");
+  cm::SetDefaultLogLevel(cm::LogLevel::kInfo);  // a daemon says what it does
+
+  po::options_description options("Options");
+  options.add_options()
+      ("help,h", "print this help and exit")
+      ("domain", po::value<std::string>()->value_name("NAME"),
+       "the domain to serve (default: $CMDOMAIN, else 'default')")
+      ("port", po::value<int>()->value_name("N"),
+       "the port to listen on (default: the domain's name-server port)")
+      ("log-level", po::value<std::string>()->value_name("LEVEL"),
+       "error, warn, info or debug (default: $CM_LOG, else info)");
+  po::variables_map args;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(options).run(), args);
+    po::notify(args);
+  } catch (const po::error& e) {
+    std::fprintf(stderr, "CmNameServer: %s (try --help)\n", e.what());
+    return 2;
+  }
+  if (args.count("help")) {
+    std::cout << "Usage: CmNameServer [options]\n\n"
+                 "The name server of a Cm domain: processes register their names here and\n"
+                 "look up each other's addresses.  Stops on SIGINT, SIGTERM or an NSStop request.\n\n"
+              << options << "\n" << kExamples;
+    return 0;
+  }
+  if (args.count("log-level")) {
+    std::string level = args["log-level"].as<std::string>();
+    if (!ValidLogLevel(level)) {
+      std::fprintf(stderr, "CmNameServer: --log-level must be error, warn, info or debug, not '%s'\n", level.c_str());
+      return 2;
+    }
+    // util/log reads the level from CM_LOG: the option overrides it there.
+    setenv("CM_LOG", level.c_str(), 1);
+    cm::SetDefaultLogLevel(cm::LogLevel::kInfo);  // forget the level read so far
+  }
+
+  cm::DomainConfig domain;
+  cm::Status s = cm::LoadDomain(args.count("domain") ? args["domain"].as<std::string>() : "", &domain);
+  if (s.ok() && domain.name_servers.empty()) s = cm::Status::NotFound("domain '" + domain.name + "' has no name server");
+  if (!s.ok()) {
+    CM_ERROR("%s", s.message().c_str());
+    return 1;
+  }
+  cm::NameServerOptions server_options;
+  server_options.domain = domain.name;
+  server_options.host = domain.name_servers[0].host;
+  server_options.port = args.count("port") ? args["port"].as<int>() : domain.name_servers[0].port;
+  if (server_options.port <= 0 || server_options.port > 65535) {
+    std::fprintf(stderr, "CmNameServer: --port must be 1 to 65535, not %d\n", server_options.port);
+    return 2;
+  }
+
+  cm::StopSignal stop;
+  s = cm::StopSignal::Install(&stop);
+  std::unique_ptr<cm::NameServer> server;
+  if (s.ok()) s = cm::NameServer::Open(server_options, std::make_unique<cm::MemoryRegistry>(), &server);
+  if (!s.ok()) {
+    CM_ERROR("%s", s.message().c_str());
+    return 1;
+  }
+  CM_INFO("serving domain '%s' (%s) on %s, version %s", domain.name.c_str(), domain.source.c_str(),
+          server->address().endpoint.c_str(), CM_VERSION);
+  std::string why = server->Run(stop.fd());
+  CM_INFO("stopping: %s", why.c_str());
+  server.reset();
+  // We own every socket of this process, so the context can end: that waits
+  // (up to the linger) for the last reply, the one to NSStop, to go out.
+  cm::ZmqContext().close();
+  return 0;
+}

@@ -1,0 +1,170 @@
+// The daemon's loop and its I/O: receive, decode, dispatch, reply.
+#include "name_server.h"
+
+#include <zmq.h>
+
+#include <algorithm>
+
+#include "util/log.h"
+
+namespace cm {
+namespace {
+
+constexpr char kServerName[] = "CmNameServer";
+// Requests served before looking at closed connections again, so that a
+// flood of requests cannot delay death detection indefinitely.
+constexpr int kBatch = 256;
+// The reply to NSStop must leave before the process exits.
+constexpr int kCloseLingerMs = 1000;
+
+// A received zmq message as the codec's frame: decoded items point into it.
+class ZmqFrame : public FrameBuffer {
+ public:
+  explicit ZmqFrame(zmq::message_t message) : message_(std::move(message)) {}
+  const char* data() const override { return static_cast<const char*>(message_.data()); }
+  size_t size() const override { return message_.size(); }
+
+ private:
+  zmq::message_t message_;
+};
+
+zmq::message_t EncodeFrame(const Envelope& envelope, const Message& message) {
+  zmq::message_t frame(EncodedSize(envelope, message));
+  Encode(envelope, message, static_cast<char*>(frame.data()));
+  return frame;
+}
+
+// Copies the payload a handler built after the reply's status and reason.
+// Payloads hold only ints, longs and texts.
+void AppendPayload(const Message& payload, Message* reply) {
+  for (const Item& item : payload.items()) {
+    switch (item.kind) {
+      case ItemKind::kInt: reply->PutInt(static_cast<int>(item.v.i)); break;
+      case ItemKind::kLong: reply->PutLong(item.v.i); break;
+      case ItemKind::kText: reply->PutText(payload.SpanData(item), item.size); break;
+      default: break;  // not produced by any handler
+    }
+  }
+}
+
+}  // namespace
+
+NameServer::NameServer(std::unique_ptr<Registry> registry) : registry_(std::move(registry)) {}
+
+NameServer::~NameServer() {
+  if (listener_) listener_->socket().set(zmq::sockopt::linger, kCloseLingerMs);
+}
+
+Status NameServer::Open(const NameServerOptions& options, std::unique_ptr<Registry> registry,
+                        std::unique_ptr<NameServer>* out) {
+  std::unique_ptr<NameServer> server(new NameServer(std::move(registry)));
+  ListenSpec spec;
+  spec.advertised_host = options.host;
+  spec.first_port = options.port;
+  spec.port_count = 1;  // the domain's port or nothing: clients only look there
+  spec.heartbeats = true;  // clients always read: a silent host is dropped in 2 s
+  Status s = Listener::Open(spec, &server->listener_);
+  if (!s.ok()) return s;
+  server->reply_to_ = server->listener_->address().ToString();
+
+  Message probe;
+  probe.SetType("NSProbe");
+  Envelope envelope;
+  envelope.sender = kServerName;
+  zmq::message_t frame = EncodeFrame(envelope, probe);
+  server->probe_.assign(static_cast<const char*>(frame.data()), frame.size());
+  server->next_sweep_ = Clock::now();
+  *out = std::move(server);
+  return Status::Ok();
+}
+
+std::string NameServer::Run(int stop_fd) {
+  for (;;) {
+    // Deaths first: a process replacing a dead one may already be queued.
+    CheckClosedConnections();
+    ServeQueued();
+    if (stopping_ && (stop_requester_gone_ || Clock::now() >= stop_deadline_)) return stop_reason_;
+    zmq_pollitem_t items[] = {{listener_->socket().handle(), 0, ZMQ_POLLIN, 0},
+                              {listener_->monitor_socket().handle(), 0, ZMQ_POLLIN, 0},
+                              {nullptr, stop_fd, ZMQ_POLLIN, 0}};
+    int count = stop_fd >= 0 ? 3 : 2;
+    // The C zmq_poll: cppzmq's throws on EINTR, and a signal is not an error.
+    if (zmq_poll(items, count, PollTimeoutMs()) < 0) {
+      if (zmq_errno() == EINTR) continue;  // the stop descriptor says if it was SIGINT/SIGTERM
+      return std::string("zmq_poll failed: ") + zmq_strerror(zmq_errno());
+    }
+    if (count == 3 && (items[2].revents & ZMQ_POLLIN)) return "signal";
+  }
+}
+
+void NameServer::ServeQueued() {
+  Incoming in;
+  for (int i = 0; i < kBatch && listener_->Receive(&in); ++i) Serve(in);
+}
+
+void NameServer::Serve(Incoming& in) {
+  if (in.malformed) return CountMalformed(in.fd, "a message of several parts");
+  Request request;
+  Status decoded = Decode(std::make_unique<ZmqFrame>(std::move(in.frame)), &request.envelope, &request.message);
+  if (!decoded.ok()) return CountMalformed(in.fd, decoded.message());
+  ++stats_.requests;
+  request.owner = in.routing_id.to_string();
+  request.fd = in.fd;
+  // The owner's current connection: what to look for when one closes.
+  if (in.fd >= 0) registry_->NoteOwnerFd(request.owner, in.fd);
+
+  const std::string& type = request.message.type_string();
+  const Command* command = FindCommand(type);
+  Message payload;
+  Status result = command == nullptr ? Status::Invalid("unknown request type '" + type + "'")
+                                     : CheckItems(*command, request.message);
+  if (result.ok() && stopping_) result = Status::Unavailable("the name server is stopping");
+  if (result.ok()) result = (this->*command->handler)(request, &payload);
+
+  if (request.envelope.seq == 0) {  // a notification: nobody waits for an answer
+    if (!result.ok()) CM_DEBUG("notification %s ignored: %s", type.c_str(), result.message().c_str());
+    return;
+  }
+  SendReply(request, result, payload);
+}
+
+void NameServer::SendReply(const Request& request, const Status& result, const Message& payload) {
+  Message reply;
+  reply.SetType("NSReply");
+  reply.PutInt(result.ok() ? 1 : 0);
+  reply.PutText(result.ok() ? "" : result.message().c_str());
+  if (result.ok()) AppendPayload(payload, &reply);
+  Envelope envelope;
+  envelope.sender = kServerName;
+  envelope.reply_to = reply_to_;
+  envelope.seq = request.envelope.seq;
+  zmq::message_t frame = EncodeFrame(envelope, reply);
+  zmq::message_t routing_id(request.owner.data(), request.owner.size());
+  if (!listener_->Reply(routing_id, frame))
+    CM_DEBUG("reply to %s (seq %llu) not sent: the connection is gone", request.message.type(),
+             static_cast<unsigned long long>(request.envelope.seq));
+}
+
+void NameServer::CountMalformed(int fd, const std::string& why) {
+  ++stats_.malformed;
+  // At most one line a second: a flood of garbage must not become a flood of log.
+  Clock::time_point now = Clock::now();
+  if (now - last_malformed_log_ < std::chrono::seconds(1)) {
+    ++malformed_unlogged_;
+    return;
+  }
+  CM_WARN("dropped a malformed frame from connection fd %d: %s (%lld more since the last such line, %lld in all)",
+          fd, why.c_str(), static_cast<long long>(malformed_unlogged_), static_cast<long long>(stats_.malformed));
+  last_malformed_log_ = now;
+  malformed_unlogged_ = 0;
+}
+
+int NameServer::PollTimeoutMs() const {
+  // Wake up for the next due probe, sweep or the end of the stop grace.
+  Clock::time_point wake = stopping_ ? std::min(next_sweep_, stop_deadline_) : next_sweep_;
+  for (const auto& [owner, probe] : probes_) wake = std::min(wake, NextProbeTime(probe));
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(wake - Clock::now()).count();
+  return static_cast<int>(std::clamp<long long>(ms + 1, 0, 60 * 1000));
+}
+
+}  // namespace cm

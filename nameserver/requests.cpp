@@ -1,0 +1,223 @@
+// The name server's requests: one table, then one handler per request.
+// docs/protocol.md ("Name server requests") is the contract for each.
+#include <cstring>
+#include <ctime>
+
+#include "Cm/CmDefs.h"
+#include "name_server.h"
+#include "util/log.h"
+
+namespace cm {
+
+// type, items (t text, i int, l long), handler.  Items are checked against
+// the letters before the handler runs; items past them are ignored, so that
+// a later version may append some.
+const NameServer::Command NameServer::kCommands[] = {
+    {"NSRegister", "ttti", &NameServer::Register},      // name, address, host, pid
+    {"NSUnregister", "t", &NameServer::Unregister},     // name
+    {"NSGetAddress", "t", &NameServer::GetAddress},     // name
+    {"NSGetNames", "", &NameServer::GetNames},
+    {"NSConnect", "ttl", &NameServer::Connect},         // from, to, messages
+    {"NSGetConnects", "", &NameServer::GetConnects},
+    {"NSGetVersion", "", &NameServer::GetVersion},
+    {"NSGetStatistics", "", &NameServer::GetStatistics},
+    {"NSDoCleanup", "", &NameServer::DoCleanup},
+    {"NSStop", "", &NameServer::Stop},
+};
+
+namespace {
+
+const char* LetterName(char letter) {
+  switch (letter) {
+    case 't': return "text";
+    case 'i': return "int";
+    default: return "long";
+  }
+}
+
+ItemKind LetterKind(char letter) {
+  switch (letter) {
+    case 't': return ItemKind::kText;
+    case 'i': return ItemKind::kInt;
+    default: return ItemKind::kLong;
+  }
+}
+
+// Names are shown in tables and typed on command lines: no blanks, no
+// control characters, and a bounded length.
+Status CheckName(const std::string& name) {
+  if (name.empty()) return Status::Invalid("a name cannot be empty");
+  if (name.size() > CM_NAME_MAX)
+    return Status::Invalid("name '" + name.substr(0, 40) + "...' is " + std::to_string(name.size()) +
+                           " bytes long; the limit is " + std::to_string(CM_NAME_MAX));
+  for (size_t i = 0; i < name.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(name[i]);
+    // The reason does not repeat the name: it would carry the bad byte along.
+    if (c <= ' ' || c == 0x7f)
+      return Status::Invalid("a name cannot contain blanks or control characters (byte " + std::to_string(i + 1) +
+                             " is " + std::to_string(c) + ")");
+  }
+  return Status::Ok();
+}
+
+// Exactly the bytes (c_str() would cut at a NUL in a host or address).
+void PutString(Message* message, const std::string& text) { message->PutText(text.data(), text.size()); }
+
+std::string Describe(const Entry& e) {
+  return e.name + " (pid " + std::to_string(e.pid) + " on " + e.host + ")";
+}
+
+}  // namespace
+
+const NameServer::Command* NameServer::FindCommand(const std::string& type) {
+  for (const Command& command : kCommands)
+    if (type == command.type) return &command;
+  return nullptr;
+}
+
+Status NameServer::CheckItems(const Command& command, const Message& message) {
+  const std::vector<Item>& items = message.items();
+  size_t want = std::strlen(command.items);
+  std::string expected;
+  for (size_t i = 0; i < want; ++i) expected += std::string(i ? ", " : "") + LetterName(command.items[i]);
+  if (items.size() < want)
+    return Status::Invalid(std::string(command.type) + " takes " + std::to_string(want) + " items (" + expected +
+                           "), not " + std::to_string(items.size()));
+  for (size_t i = 0; i < want; ++i) {
+    ItemKind kind = items[i].kind;
+    if (kind != LetterKind(command.items[i]))
+      return Status::Invalid(std::string(command.type) + " takes (" + expected + "): item " + std::to_string(i + 1) +
+                             " is a " + ItemKindName(kind));
+    if (kind == ItemKind::kText && items[i].null_text)
+      return Status::Invalid(std::string(command.type) + ": item " + std::to_string(i + 1) + " is a NULL text");
+  }
+  return Status::Ok();
+}
+
+std::string NameServer::Request::Text(size_t i) const {
+  const Item& item = message.items()[i];
+  return std::string(message.SpanData(item), item.size);
+}
+
+int64_t NameServer::Request::Integer(size_t i) const { return message.items()[i].v.i; }
+
+Status NameServer::Register(const Request& request, Message*) {
+  Entry entry;
+  entry.name = request.Text(0);
+  entry.address = request.Text(1);
+  entry.host = request.Text(2);
+  entry.pid = static_cast<int>(request.Integer(3));
+  entry.start_time = static_cast<int64_t>(std::time(nullptr));
+  entry.owner = request.owner;
+  entry.owner_fd = request.fd;
+  Status s = CheckName(entry.name);
+  if (!s.ok()) return s;
+  Address address;
+  if (!Address::Parse(entry.address, &address))
+    return Status::Invalid("address '" + entry.address + "' is not of the form tcp://host:port#incarnation");
+  if (entry.host.empty()) return Status::Invalid("the host cannot be empty");
+
+  Entry holder;
+  s = registry_->Register(entry, &holder);
+  // The holder may have died a moment ago, its close not yet reported:
+  // ask now rather than refuse a process that replaces a dead one.
+  if (s.code() == Status::Code::kRefused && !Probe(holder.owner)) {
+    NoteGone(registry_->DropOwner(holder.owner));
+    s = registry_->Register(entry, nullptr);
+  }
+  if (!s.ok()) {
+    CM_INFO("refused: %s at %s: %s", Describe(entry).c_str(), entry.address.c_str(), s.message().c_str());
+    return s;
+  }
+  ++stats_.registered;
+  CM_INFO("register: %s at %s", Describe(entry).c_str(), entry.address.c_str());
+  return Status::Ok();
+}
+
+Status NameServer::Unregister(const Request& request, Message*) {
+  Entry removed;
+  Status s = registry_->Unregister(request.Text(0), request.owner, &removed);
+  if (!s.ok()) return s;
+  ++stats_.unregistered;
+  CM_INFO("unregister: %s at %s: asked by its owner", Describe(removed).c_str(), removed.address.c_str());
+  return Status::Ok();
+}
+
+Status NameServer::GetAddress(const Request& request, Message* payload) {
+  Entry entry;
+  std::string name = request.Text(0);
+  if (!registry_->Lookup(name, &entry)) return Status::NotFound("no process is registered as '" + name + "'");
+  PutString(payload, entry.address);
+  PutString(payload, entry.host);
+  payload->PutInt(entry.pid);
+  payload->PutLong(entry.start_time);
+  return Status::Ok();
+}
+
+Status NameServer::GetNames(const Request&, Message* payload) {
+  std::vector<Entry> entries = registry_->List();
+  payload->PutInt(static_cast<int>(entries.size()));
+  for (const Entry& e : entries) {
+    PutString(payload, e.name);
+    PutString(payload, e.host);
+    payload->PutInt(e.pid);
+    PutString(payload, e.address);
+    payload->PutLong(e.start_time);
+  }
+  return Status::Ok();
+}
+
+Status NameServer::Connect(const Request& request, Message*) {
+  std::string from = request.Text(0);
+  std::string to = request.Text(1);
+  int64_t messages = request.Integer(2);
+  Status s = CheckName(from);
+  if (s.ok()) s = CheckName(to);
+  if (!s.ok()) return s;
+  if (messages < 0) return Status::Invalid("a message count cannot be negative");
+  registry_->RecordConnect(from, to, messages);
+  return Status::Ok();
+}
+
+Status NameServer::GetConnects(const Request&, Message* payload) {
+  std::vector<ConnectEdge> edges = registry_->ListConnects();
+  payload->PutInt(static_cast<int>(edges.size()));
+  for (const ConnectEdge& edge : edges) {
+    PutString(payload, edge.from);
+    PutString(payload, edge.to);
+    payload->PutLong(edge.messages);
+  }
+  return Status::Ok();
+}
+
+Status NameServer::GetVersion(const Request&, Message* payload) {
+  payload->PutText(CM_VERSION);
+  payload->PutInt(static_cast<int>(kProtocolVersion));
+  return Status::Ok();
+}
+
+Status NameServer::GetStatistics(const Request&, Message* payload) {
+  payload->PutInt(static_cast<int>(registry_->size()));
+  payload->PutLong(stats_.requests);
+  payload->PutLong(stats_.registered);
+  payload->PutLong(stats_.unregistered);
+  payload->PutLong(stats_.cleaned);
+  payload->PutLong(stats_.malformed);
+  payload->PutLong(std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - stats_.started).count());
+  return Status::Ok();
+}
+
+Status NameServer::DoCleanup(const Request&, Message* payload) {
+  payload->PutInt(static_cast<int>(Sweep()));
+  return Status::Ok();
+}
+
+Status NameServer::Stop(const Request& request, Message*) {
+  stopping_ = true;
+  stop_requester_fd_ = request.fd;
+  stop_deadline_ = Clock::now() + kStopGrace;
+  stop_reason_ = "NSStop from '" + std::string(request.envelope.sender) + "'";
+  return Status::Ok();
+}
+
+}  // namespace cm
