@@ -52,6 +52,9 @@ std::vector<Entry> MemoryRegistry::List() const {
 }
 
 void MemoryRegistry::RecordConnect(const std::string& from, const std::string& to, int64_t messages) {
+  // Only pairs of registered names: an automatic name (a reply to `cm ping`)
+  // is never unregistered, so its pairs would never be dropped.
+  if (entries_.count(from) == 0 || entries_.count(to) == 0) return;
   edges_[{from, to}] += messages;
 }
 

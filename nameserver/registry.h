@@ -55,7 +55,8 @@ class Registry {
   virtual std::vector<Entry> List() const = 0;
   virtual size_t size() const = 0;
 
-  // Adds `messages` to the count of the pair (from, to).
+  // Adds `messages` to the count of the pair (from, to), if both are
+  // registered names (others are ignored).
   virtual void RecordConnect(const std::string& from, const std::string& to, int64_t messages) = 0;
   // Every pair, in (from, to) order.
   virtual std::vector<ConnectEdge> ListConnects() const = 0;

@@ -168,7 +168,18 @@ Status NameClient::Connects(std::vector<ConnectRecord>* records, int timeout_ms)
 }
 
 void NameClient::AppendPollItems(std::vector<zmq_pollitem_t>* items) {
-  for (auto& channel : channels_) items->push_back({channel->monitor_socket().handle(), 0, ZMQ_POLLIN, 0});
+  for (auto& channel : channels_) {
+    items->push_back({channel->socket().handle(), 0, ZMQ_POLLIN, 0});
+    items->push_back({channel->monitor_socket().handle(), 0, ZMQ_POLLIN, 0});
+  }
+}
+
+void NameClient::DrainUnsolicited() {
+  for (auto& channel : channels_) {
+    zmq::message_t frame;
+    while (channel->Receive(&frame, 0)) {
+    }
+  }
 }
 
 bool NameClient::TakeReconnected() {

@@ -58,8 +58,12 @@ class NameClient {
   // Fire-and-forget to every name server that is connected (seq 0).
   void Notify(Message& notification);
 
-  // Poll items for the channels' monitor sockets (link events).
+  // Poll items for the channels and their monitors.
   void AppendPollItems(std::vector<zmq_pollitem_t>* items);
+  // Reads and drops what the name servers sent outside a call (NSProbe,
+  // late answers): unread, it would fill the link's queue, and a full queue
+  // stops the heartbeats that keep our names registered.
+  void DrainUnsolicited();
   // Processes link events; true if a link came back after a loss.
   bool TakeReconnected();
 

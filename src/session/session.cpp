@@ -291,6 +291,7 @@ void Session::ProcessLinkEvents() {
     peer.inbound_fd = -1;
     if (!peer.link_up) LinkLost(peer);
   }
+  names_->DrainUnsolicited();
   if (names_->TakeReconnected() && registered_) {
     // Jitter: after a name server restart, 500 processes must not all
     // register in the same millisecond.

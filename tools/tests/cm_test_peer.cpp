@@ -71,9 +71,13 @@ int Many(int n, const std::string& prefix) {
     record.host = "host" + std::to_string(i % 7);
     record.pid = 100000 + i;
     s = names->Register(record, 2000);
+  }
+  // Edges after every name is registered: the name server keeps only pairs
+  // of registered names.
+  for (int i = 0; i < n && s.ok(); ++i) {
     cm::Message note;
     note.SetType("NSConnect");
-    note.PutText(record.name.c_str());
+    note.PutText((prefix + std::to_string(i)).c_str());
     note.PutText((prefix + std::to_string((i + 1) % n)).c_str());
     note.PutLong(i + 1);
     names->Notify(note);
