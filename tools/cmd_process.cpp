@@ -116,6 +116,7 @@ int RunInfo(const Args& args) {
       {"malformed", "malformed", 'l'},
       {"lost", "lost", 'l'},
       {"version", "library version", 't'},
+      {"queued", "queued to dispatch", 'l'},
   };
   std::vector<std::pair<std::string, std::string>> values;  // key, JSON value
   Ask(target, "cm:info", "cm:info-reply", cli.TimeoutMs(), [&](cm::Message& reply) {

@@ -3,6 +3,7 @@
 //   session_echo_child NAME SECONDS  a stuck receiver: waits SECONDS without
 //                                    reading, then counts "Data" messages and
 //                                    answers "Count" with how many it got
+// Both also count "Data", and take a second over "Slow".
 #include <unistd.h>
 
 #include <cstdlib>
@@ -30,6 +31,10 @@ int main(int argc, char** argv) {
     reply.SetType("Counted");
     reply.PutLong(count);
     s.Send(reply, sender);
+    return false;
+  });
+  s.handlers().Install("Slow", [](cm::Message&, const char*) {
+    sleep(1);
     return false;
   });
   if (argc == 3) sleep(static_cast<unsigned>(std::atoi(argv[2])));

@@ -290,5 +290,42 @@ TEST_F(SessionTest, AStuckReceiverHoldsTheSenderBackAndLosesNothing) {
   EXPECT_EQ(counted, accepted);
 }
 
+// cm:info reports the messages waiting for dispatch, and counting them
+// changes neither their number nor their order.
+TEST_F(SessionTest, InfoCountsTheMessagesWaitingForDispatch) {
+  pid_t echo = StartEcho("busy");
+  children_.push_back(echo);
+  ASSERT_TRUE(WaitRegistered("busy", 5));
+  Session& s = Session::Instance();
+  Message slow, info, data, count;
+  slow.SetType("Slow");
+  info.SetType("cm:info");
+  data.SetType("Data");
+  count.SetType("Count");
+  ASSERT_TRUE(s.Send(slow, "busy"));
+  ASSERT_TRUE(s.Send(info, "busy"));
+  for (int i = 0; i < 50; ++i) ASSERT_TRUE(s.Send(data, "busy"));
+  ASSERT_TRUE(s.Send(count, "busy"));
+  long queued = -1, counted = -1;
+  s.handlers().Install("cm:info-reply", [&queued](Message& m, const char*) {
+    while (m.PeekKind() != ItemKind::kTail) {
+      if (m.PeekKind() == ItemKind::kLong && m.items().size() - m.cursor() == 1) {
+        queued = m.GetLong();
+        break;
+      }
+      if (m.PeekKind() == ItemKind::kText) (void)m.GetText();
+      else (void)m.GetLong();
+    }
+    return false;
+  });
+  s.handlers().Install("Counted", [&counted](Message& m, const char*) {
+    counted = m.GetLong();
+    return true;
+  });
+  ASSERT_TRUE(s.Wait(5.0));
+  EXPECT_EQ(queued, 51);  // 50 Data and the Count behind them
+  EXPECT_EQ(counted, 50);
+}
+
 }  // namespace
 }  // namespace cm

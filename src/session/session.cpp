@@ -9,6 +9,7 @@
 
 #include "codec/frame.h"
 #include "transport/context.h"
+#include "transport/tuning.h"
 #include "transport/zmq_frame.h"
 #include "util/log.h"
 
@@ -127,6 +128,7 @@ void Session::Close() {
   by_fd_.clear();
   last_peer_ = nullptr;
   callbacks_.clear();
+  read_ahead_.clear();
   handlers_.Clear();
   on_connect_ = nullptr;
   on_disconnect_ = nullptr;
@@ -350,6 +352,7 @@ bool Session::HandleBuiltin(Message& message, Peer& sender) {
     reply.PutLong(static_cast<long>(stats_.malformed));
     reply.PutLong(static_cast<long>(stats_.lost));
     reply.PutText(CM_VERSION);
+    reply.PutLong(static_cast<long>(QueueDepth()));
     Reply(sender, "cm:info-reply", reply);
   } else if (type == "cm:kill") {
     CM_WARN("asked to stop by '%s' (cm kill): closing and exiting", sender.name.c_str());
@@ -362,10 +365,27 @@ bool Session::HandleBuiltin(Message& message, Peer& sender) {
   return true;
 }
 
+bool Session::NextIncoming(Incoming* in) {
+  if (read_ahead_.empty()) return listener_->Receive(in);
+  *in = std::move(read_ahead_.front());
+  read_ahead_.pop_front();
+  return true;
+}
+
+// Messages that arrived and wait for dispatch.  ZeroMQ cannot count its
+// queue, so they are read ahead (the queue is bounded: no memory is added)
+// and dispatched from here first, in order.
+size_t Session::QueueDepth() {
+  Incoming in;
+  while (read_ahead_.size() < static_cast<size_t>(kHighWaterMark) && listener_->Receive(&in))
+    read_ahead_.push_back(std::move(in));
+  return read_ahead_.size();
+}
+
 // One message from the listener: 0 none queued, 1 handled, 2 a handler broke.
 int Session::DispatchOne() {
   Incoming in;
-  if (!listener_->Receive(&in)) return 0;
+  if (!NextIncoming(&in)) return 0;
   static Clock::time_point last_malformed_log;
   if (in.malformed) {
     ++stats_.malformed;

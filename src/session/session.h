@@ -83,6 +83,8 @@ class Session {
   void LinkLost(Peer& peer);
   void Announce(Peer& peer);
   int DispatchOne();
+  bool NextIncoming(Incoming* in);
+  size_t QueueDepth();
   bool HandleBuiltin(Message& message, Peer& sender);  // true if it was one
   void RunCallbacks();
   void Housekeeping();
@@ -108,6 +110,7 @@ class Session {
   HandlerTable handlers_;
   PeerHandler on_connect_, on_disconnect_;
   std::deque<std::pair<bool, Peer*>> callbacks_;  // (connected?, peer), run in Wait
+  std::deque<Incoming> read_ahead_;  // taken from the listener to be counted (cm:info)
 
   SessionStats stats_;
   int send_timeout_ms_ = 2000;
