@@ -13,7 +13,7 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
+#include <list>
 #include <memory>
 #include <string>
 #include <vector>
@@ -98,8 +98,10 @@ class Message {
   std::vector<char> storage_;  // bytes Put copied (offsets stay valid as it grows)
   size_t cursor_ = 0;
   std::unique_ptr<FrameBuffer> frame_;
-  std::deque<std::string> texts_;      // GetText copies (stable addresses)
-  std::deque<std::vector<double>> aligned_;  // realigned array copies
+  // Stable addresses, and no allocation while empty (a std::deque allocates
+  // on construction, and a message is made per received frame).
+  std::list<std::string> texts_;              // GetText copies
+  std::list<std::vector<double>> aligned_;    // realigned array copies
 };
 
 }  // namespace cm

@@ -1,5 +1,6 @@
 #include "naming/name_client.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "codec/frame.h"
@@ -8,6 +9,8 @@
 
 namespace cm {
 namespace {
+
+constexpr int kPatientAnswerMs = 10000;
 
 int RemainingMs(std::chrono::steady_clock::time_point deadline) {
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
@@ -23,20 +26,22 @@ NameClient::NameClient(const DomainConfig& domain, const std::string& routing_id
   }
 }
 
-Status NameClient::CallOne(RequestChannel& channel, Message& request, Message* reply, int timeout_ms) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+Status NameClient::CallOne(RequestChannel& channel, Message& request, Message* reply, int timeout_ms,
+                           int answer_ms) {
   Envelope env;
   env.sender = sender_;
   env.seq = next_seq_++;
   zmq::message_t frame = EncodeFrame(env, request);
   if (!channel.Send(frame, timeout_ms))
     return Status::Unavailable("name server " + channel.endpoint() + " is not reachable");
+  if (answer_ms < 0) answer_ms = timeout_ms;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(answer_ms);
   for (;;) {
     zmq::message_t answer;
     if (!channel.Receive(&answer, RemainingMs(deadline))) {
       if (RemainingMs(deadline) > 0) continue;  // interrupted by a signal
       return Status::Timeout("name server " + channel.endpoint() + " did not answer " + request.type_string() +
-                             " within " + std::to_string(timeout_ms) + " ms");
+                             " within " + std::to_string(answer_ms) + " ms");
     }
     Envelope got;
     Status s = Decode(std::make_unique<ZmqFrame>(std::move(answer)), &got, reply);
@@ -78,11 +83,14 @@ Status NameClient::Register(const NameRecord& record, int timeout_ms) {
   request.PutText(record.address.c_str());
   request.PutText(record.host.c_str());
   request.PutInt(record.pid);
-  // Every name server must know us; one refusal (name taken) is final.
+  // Every name server must know us; one refusal (name taken) is final.  A
+  // name server that took the request gets longer to answer than one that
+  // cannot be reached: when a whole domain starts at once, a starved machine
+  // is slow, not gone.
   int accepted = 0;
   Status last = Status::Unavailable("no name server configured");
   for (auto& channel : channels_) {
-    Status s = CallOne(*channel, request, &reply, timeout_ms);
+    Status s = CallOne(*channel, request, &reply, timeout_ms, std::max(timeout_ms, kPatientAnswerMs));
     if (s.code() == Status::Code::kRefused) return s;
     if (s.ok()) ++accepted;
     else last = s;

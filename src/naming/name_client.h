@@ -45,6 +45,7 @@ class NameClient {
   void set_sender(const std::string& sender) { sender_ = sender; }
   const DomainConfig& domain() const { return domain_; }
 
+  // `timeout_ms` to reach each name server; an answer may take up to 10 s.
   Status Register(const NameRecord& record, int timeout_ms);
   Status Unregister(const std::string& name, int timeout_ms);
   Status Lookup(const std::string& name, NameRecord* record, int timeout_ms);
@@ -68,7 +69,9 @@ class NameClient {
   bool TakeReconnected();
 
  private:
-  Status CallOne(RequestChannel& channel, Message& request, Message* reply, int timeout_ms);
+  // `timeout_ms` to hand the request over, `answer_ms` (-1: the same) for
+  // the answer.
+  Status CallOne(RequestChannel& channel, Message& request, Message* reply, int timeout_ms, int answer_ms = -1);
 
   DomainConfig domain_;
   std::string sender_;

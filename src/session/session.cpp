@@ -489,31 +489,39 @@ bool Session::Wait(double seconds) {
   bool forever = seconds < 0;
   auto deadline = forever ? Clock::time_point::max()
                           : Clock::now() + std::chrono::microseconds(static_cast<int64_t>(seconds * 1e6));
+  // The first pass only looks (timeout 0); then each pass sleeps in one
+  // zmq_poll until something arrives, and handles only what it reported:
+  // the monitors and name server links are read when they have something.
+  int timeout_ms = 0;
   for (;;) {
-    ProcessLinkEvents();
+    if (zmq_poll(poll_items_.data(), static_cast<int>(poll_items_.size()), timeout_ms) < 0 && zmq_errno() != EINTR) {
+      CM_ERROR("zmq_poll: %s", zmq_strerror(zmq_errno()));
+      return false;
+    }
+    bool links = false;
+    for (size_t i = 1; i < poll_items_.size(); ++i) links |= (poll_items_[i].revents & ZMQ_POLLIN) != 0;
+    if (links) ProcessLinkEvents();
     RunCallbacks();
     Housekeeping();
-    for (int budget = kDispatchBudget; budget > 0; --budget) {
-      int r = DispatchOne();
-      if (!started_) return r == 2;  // a handler closed the server
-      if (r == 0) break;
-      if (r == 2) {
-        RunCallbacks();
-        return true;
+    if ((poll_items_[0].revents & ZMQ_POLLIN) != 0 || !read_ahead_.empty()) {
+      for (int budget = kDispatchBudget; budget > 0; --budget) {
+        int r = DispatchOne();
+        if (!started_) return r == 2;  // a handler closed the server
+        if (r == 0) break;
+        if (r == 2) {
+          RunCallbacks();
+          return true;
+        }
       }
+      RunCallbacks();
     }
-    RunCallbacks();
     if (seconds == 0) return false;
-    int timeout_ms = kHousekeepingMs;
+    timeout_ms = kHousekeepingMs;
     if (!forever) {
       if (Clock::now() >= deadline) return false;
       timeout_ms = std::min(timeout_ms, MsUntil(deadline));
     }
     if (reregister_at_ != Clock::time_point::max()) timeout_ms = std::min(timeout_ms, MsUntil(reregister_at_));
-    if (zmq_poll(poll_items_.data(), static_cast<int>(poll_items_.size()), timeout_ms) < 0 && zmq_errno() != EINTR) {
-      CM_ERROR("zmq_poll: %s", zmq_strerror(zmq_errno()));
-      return false;
-    }
   }
 }
 
