@@ -21,7 +21,8 @@ constexpr int kLookupTimeoutMs = 1000;
 constexpr int kUnregisterTimeoutMs = 500;
 constexpr int kCloseLingerMs = 1000;
 constexpr int kHousekeepingMs = 1000;  // connect reports, re-registration
-constexpr int kDispatchBudget = 65536;  // per pass of a zero-timeout wait
+constexpr int kDispatchBudget = 65536;
+constexpr int kLinkCheckMs = 100;  // see Wait()  // per pass of a zero-timeout wait
 
 int MsUntil(std::chrono::steady_clock::time_point t) {
   auto us = std::chrono::duration_cast<std::chrono::microseconds>(t - std::chrono::steady_clock::now()).count();
@@ -489,39 +490,38 @@ bool Session::Wait(double seconds) {
   bool forever = seconds < 0;
   auto deadline = forever ? Clock::time_point::max()
                           : Clock::now() + std::chrono::microseconds(static_cast<int64_t>(seconds * 1e6));
-  // The first pass only looks (timeout 0); then each pass sleeps in one
-  // zmq_poll until something arrives, and handles only what it reported:
-  // the monitors and name server links are read when they have something.
-  int timeout_ms = 0;
+  // The hot path sleeps on the listener alone: every socket added to a
+  // zmq_poll costs system calls on each wake-up.  The monitors and the name
+  // server links are looked at (without sleeping) every kLinkCheckMs, so a
+  // link event waits at most that long (counted across calls: a program
+  // calling WaitWithTimeout(0) in a tight loop pays it once per interval).
   for (;;) {
-    if (zmq_poll(poll_items_.data(), static_cast<int>(poll_items_.size()), timeout_ms) < 0 && zmq_errno() != EINTR) {
-      CM_ERROR("zmq_poll: %s", zmq_strerror(zmq_errno()));
-      return false;
+    if (Clock::now() >= next_link_check_) {
+      if (zmq_poll(poll_items_.data() + 1, static_cast<int>(poll_items_.size()) - 1, 0) > 0) ProcessLinkEvents();
+      next_link_check_ = Clock::now() + std::chrono::milliseconds(kLinkCheckMs);
+      Housekeeping();
     }
-    bool links = false;
-    for (size_t i = 1; i < poll_items_.size(); ++i) links |= (poll_items_[i].revents & ZMQ_POLLIN) != 0;
-    if (links) ProcessLinkEvents();
     RunCallbacks();
-    Housekeeping();
-    if ((poll_items_[0].revents & ZMQ_POLLIN) != 0 || !read_ahead_.empty()) {
-      for (int budget = kDispatchBudget; budget > 0; --budget) {
-        int r = DispatchOne();
-        if (!started_) return r == 2;  // a handler closed the server
-        if (r == 0) break;
-        if (r == 2) {
-          RunCallbacks();
-          return true;
-        }
+    for (int budget = kDispatchBudget; budget > 0; --budget) {
+      int r = DispatchOne();
+      if (!started_) return r == 2;  // a handler closed the server
+      if (r == 0) break;
+      if (r == 2) {
+        RunCallbacks();
+        return true;
       }
-      RunCallbacks();
     }
+    RunCallbacks();
     if (seconds == 0) return false;
-    timeout_ms = kHousekeepingMs;
+    int timeout_ms = MsUntil(next_link_check_);
     if (!forever) {
       if (Clock::now() >= deadline) return false;
       timeout_ms = std::min(timeout_ms, MsUntil(deadline));
     }
-    if (reregister_at_ != Clock::time_point::max()) timeout_ms = std::min(timeout_ms, MsUntil(reregister_at_));
+    if (zmq_poll(poll_items_.data(), 1, timeout_ms) < 0 && zmq_errno() != EINTR) {
+      CM_ERROR("zmq_poll: %s", zmq_strerror(zmq_errno()));
+      return false;
+    }
   }
 }
 

@@ -115,6 +115,7 @@ class Session {
   SessionStats stats_;
   int send_timeout_ms_ = 2000;
   Clock::time_point next_report_{};
+  Clock::time_point next_link_check_{};  // see Wait()
   Clock::time_point reregister_at_ = Clock::time_point::max();
   std::vector<zmq_pollitem_t> poll_items_;
 };
