@@ -1,0 +1,103 @@
+// Domain resolution: where the CmDomains table is looked for, what a line
+// gives, CM_NAMESERVER, the built-in default, and clear errors.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
+#include "naming/domain.h"
+
+namespace cm {
+namespace {
+
+class DomainTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (const char* v : {"CMDOMAIN", "CMDOMAIN_DATABASE", "CMMGR", "CMROOT", "CM_NAMESERVER"}) unsetenv(v);
+    dir_ = "/tmp/cm-domain-test-" + std::to_string(getpid());
+    std::string cmd = "mkdir -p " + dir_ + "/mgr";
+    ASSERT_EQ(std::system(cmd.c_str()), 0);
+  }
+  void TearDown() override {
+    std::string cmd = "rm -rf " + dir_;
+    (void)std::system(cmd.c_str());
+  }
+  void Write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
+  std::string dir_;
+};
+
+TEST_F(DomainTest, WithNothingSetTheDefaultDomainIsLocalhost19000) {
+  DomainConfig d;
+  ASSERT_TRUE(LoadDomain("", &d).ok());
+  EXPECT_EQ(d.name, "default");
+  ASSERT_EQ(d.name_servers.size(), 1u);
+  EXPECT_EQ(d.name_servers[0].ToString(), "tcp://localhost:19000");
+  EXPECT_EQ(d.first_port, 0);
+}
+
+TEST_F(DomainTest, AnUnknownDomainWithoutATableSaysWhereItLooked) {
+  setenv("CMDOMAIN", "Virgo", 1);
+  DomainConfig d;
+  Status s = LoadDomain("", &d);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("Virgo"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("CmDomains"), std::string::npos) << s.message();
+}
+
+TEST_F(DomainTest, TheTableIsFoundThroughEachVariableInOrder) {
+  Write(dir_ + "/db", "Conda hostA 19000 19001 899 /tmp/cm\n");
+  Write(dir_ + "/CmDomains", "Conda hostB 19100 19101 10 /tmp/b\n");
+  Write(dir_ + "/mgr/CmDomains", "Conda hostC 19200 19201 10 /tmp/c\n");
+  setenv("CMDOMAIN", "Conda", 1);
+  DomainConfig d;
+  setenv("CMROOT", dir_.c_str(), 1);
+  ASSERT_TRUE(LoadDomain("", &d).ok());
+  EXPECT_EQ(d.name_servers[0].host, "hostC");
+  setenv("CMMGR", dir_.c_str(), 1);
+  ASSERT_TRUE(LoadDomain("", &d).ok());
+  EXPECT_EQ(d.name_servers[0].host, "hostB");
+  setenv("CMDOMAIN_DATABASE", (dir_ + "/db").c_str(), 1);
+  ASSERT_TRUE(LoadDomain("", &d).ok());
+  EXPECT_EQ(d.name_servers[0].host, "hostA");
+  EXPECT_EQ(d.name_servers[0].port, 19000);
+  EXPECT_EQ(d.first_port, 19001);
+  EXPECT_EQ(d.port_count, 899);
+  EXPECT_EQ(d.repository, "/tmp/cm");
+}
+
+TEST_F(DomainTest, CommentsSeveralLinesAndTheOverride) {
+  Write(dir_ + "/db",
+        "# domain host port first range repository\n"
+        "Other x 1 2 3 /o\n"
+        "Conda h1 19000 19001 899 /tmp/cm  # first name server\n"
+        "Conda h2 19000 19001 899 /tmp/cm\n");
+  setenv("CMDOMAIN_DATABASE", (dir_ + "/db").c_str(), 1);
+  DomainConfig d;
+  ASSERT_TRUE(LoadDomain("Conda", &d).ok());
+  ASSERT_EQ(d.name_servers.size(), 2u);
+  EXPECT_EQ(d.name_servers[1].host, "h2");
+  setenv("CM_NAMESERVER", "tcp://n1:1,n2:2", 1);
+  ASSERT_TRUE(LoadDomain("Conda", &d).ok());
+  ASSERT_EQ(d.name_servers.size(), 2u);
+  EXPECT_EQ(d.name_servers[0].ToString(), "tcp://n1:1");
+  EXPECT_EQ(d.name_servers[1].ToString(), "tcp://n2:2");
+  EXPECT_EQ(d.first_port, 19001);  // ports still from the table
+}
+
+TEST_F(DomainTest, BadLinesAndBadOverridesAreErrorsWithTheirPlace) {
+  Write(dir_ + "/db", "Conda h1 notaport\n");
+  setenv("CMDOMAIN_DATABASE", (dir_ + "/db").c_str(), 1);
+  DomainConfig d;
+  Status s = LoadDomain("Conda", &d);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find(":1"), std::string::npos) << s.message();
+  unsetenv("CMDOMAIN_DATABASE");
+  setenv("CM_NAMESERVER", "tcp://nohostport", 1);
+  EXPECT_FALSE(LoadDomain("", &d).ok());
+}
+
+}  // namespace
+}  // namespace cm
