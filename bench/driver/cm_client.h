@@ -1,0 +1,24 @@
+// The driver's side of the libCm-zmq measurements, through the C API only.
+#ifndef CM_BENCH_DRIVER_CM_CLIENT_H
+#define CM_BENCH_DRIVER_CM_CLIENT_H
+
+#include <CmMessage.h>
+
+#include "harness/stats.h"
+
+namespace bench {
+
+// Registers the driver as `name` and installs its "Pong" handler.
+bool OpenCmClient(const char* name);
+
+// Sends `ping` to `to`, then waits (at most timeout_s) for the "Pong".
+// `sent` is when CmMessageSend returned.  False if the send failed or no
+// reply came.
+bool CmRoundTrip(CmMessage ping, const char* to, double timeout_s, Clock::time_point* sent = nullptr);
+
+// A "Ping" message holding `size` bytes.
+CmMessage NewPing(size_t size);
+
+}  // namespace bench
+
+#endif

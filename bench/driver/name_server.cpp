@@ -1,0 +1,204 @@
+// Sections 4 and 5: the name server under 500 registered processes, and
+// what an idle registered process and the loaded name server cost in memory.
+//
+// The processes are real (cm_bench_cm_peer echo bench_idle_<i>), started in
+// a tight loop; "registered" is when the name server's own list (NSGetNames,
+// polled every few milliseconds) holds all of them.  Two more figures put
+// that time in proportion: how long the machine takes to start as many
+// processes that exit at once, and how long as many processes that are
+// already running take to register when released together.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <CmConnect.h>
+
+#include <algorithm>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "driver/cm_client.h"
+#include "driver/results.h"
+
+namespace bench {
+namespace {
+
+const std::string kPrefix = "bench_idle_";
+constexpr int kPollMs = 5;
+constexpr double kRegisterTimeoutS = 60;
+
+std::string IdleName(size_t i) { return kPrefix + std::to_string(i); }
+
+Latency Summarize(std::vector<double>& us) {
+  Latency l;
+  l.samples = us.size();
+  l.median_us = Percentile(us, 50);
+  l.p99_us = Percentile(us, 99);
+  return l;
+}
+
+long MedianKb(std::vector<double> kb) { return static_cast<long>(Median(std::move(kb))); }
+
+// Polls the name server until `want` names with our prefix are listed, or,
+// with `children`, until every child is either listed or gone (a process that
+// could not register exits).  The seconds since t0, or -1 on timeout.
+double WaitUntilListed(Setup& setup, size_t want, Clock::time_point t0, size_t* listed,
+                       std::vector<Child>* children = nullptr, size_t* exited = nullptr) {
+  for (;;) {
+    *listed = CountNames(setup, kPrefix);
+    size_t gone = 0;
+    if (children != nullptr)
+      for (Child& c : *children) gone += c.Exited();
+    if (exited != nullptr) *exited = gone;
+    if (*listed == want || (children != nullptr && *listed + gone >= want)) return SecondsSince(t0);
+    if (SecondsSince(t0) > kRegisterTimeoutS) return -1;
+    std::this_thread::sleep_for(std::chrono::milliseconds(kPollMs));
+  }
+}
+
+// The names with our prefix that the name server lists, sorted.
+std::vector<std::string> ListedNames(Setup& setup) {
+  std::vector<NameEntry> entries;
+  if (!setup.probe->Names(&entries, 2000)) throw Failure("the name server did not answer NSGetNames");
+  std::vector<std::string> names;
+  for (const NameEntry& e : entries)
+    if (e.name.compare(0, kPrefix.size(), kPrefix) == 0) names.push_back(e.name);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// Kills them all; the seconds until the name server lists none of them.
+double KillAndWaitDropped(Setup& setup, std::vector<Child>& children) {
+  Clock::time_point t0 = Clock::now();
+  for (Child& c : children) c.Kill();
+  for (Child& c : children) c.Stop();
+  size_t left = 0;
+  return WaitUntilListed(setup, 0, t0, &left);
+}
+
+// True once the process sleeps in read(2) (x86-64 syscall 0) on its stdin.
+bool BlockedInRead(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/syscall");
+  long number = -1;
+  return static_cast<bool>(in >> number) && number == 0;
+}
+
+void Start(std::vector<Child>* children, const std::vector<std::string>& argv, int stdin_fd = -1) {
+  Child c;
+  if (!c.Start(argv, Child::Output::kDiscard, stdin_fd)) throw Failure("cannot start " + argv[0]);
+  children->push_back(std::move(c));
+}
+
+// The processes registered at once: started, held before their first Cm call
+// until every one of them waits, then released together.
+void MeasureBurst(Setup& setup, const std::string& peer, NameServerResults* r) {
+  int hold[2];
+  if (pipe2(hold, O_CLOEXEC) != 0) throw Failure("pipe2 failed");
+  std::vector<Child> held;
+  for (size_t i = 0; i < r->processes; ++i) Start(&held, {peer, "held-echo", IdleName(i)}, hold[0]);
+  close(hold[0]);
+  Clock::time_point t0 = Clock::now();
+  for (Child& c : held)
+    while (!BlockedInRead(c.pid())) {
+      if (SecondsSince(t0) > kRegisterTimeoutS) throw Failure("held processes did not all start");
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  long overflows = TcpExtCounter("ListenOverflows");
+  t0 = Clock::now();
+  close(hold[1]);  // end of file for all of them at once
+  r->burst_s = WaitUntilListed(setup, r->processes, t0, &r->burst_registered, &held, &r->burst_failed);
+  r->burst_overflows = TcpExtCounter("ListenOverflows") - overflows;
+  Say("burst: %zu of %zu already-running processes registered in %.3f s, %zu failed", r->burst_registered,
+      r->processes, r->burst_s, r->burst_failed);
+  KillAndWaitDropped(setup, held);
+}
+
+}  // namespace
+
+NameServerResults MeasureNameServer(Setup& setup, const Options& options) {
+  NameServerResults r;
+  r.processes = static_cast<size_t>(options.processes);
+  // Never under the peer wrapper: 500 processes under valgrind would say
+  // nothing about the library.
+  const std::string peer = setup.Program("cm_bench_cm_peer");
+
+  // What starting that many processes costs by itself: the same program,
+  // linked to the same libraries, exiting at once.
+  {
+    std::vector<Child> quick;
+    Clock::time_point t0 = Clock::now();
+    for (size_t i = 0; i < r.processes; ++i) Start(&quick, {peer, "exit"});
+    for (Child& c : quick) c.Join();
+    r.exit_only_s = SecondsSince(t0);
+  }
+
+  // The figure of the target: from the first spawn until all are listed.
+  r.ns_rss_before_kb = StatusKb(setup.nameserver.pid(), "VmRSS");
+  std::vector<Child> idle;
+  long overflows = TcpExtCounter("ListenOverflows");
+  Clock::time_point t0 = Clock::now();
+  for (size_t i = 0; i < r.processes; ++i) Start(&idle, {peer, "echo", IdleName(i)});
+  r.spawn_s = SecondsSince(t0);
+  r.registered_s = WaitUntilListed(setup, r.processes, t0, &r.registered, &idle, &r.failed);
+  r.overflows = TcpExtCounter("ListenOverflows") - overflows;
+  if (r.registered_s < 0)
+    throw Failure("only " + std::to_string(r.registered) + " of " + std::to_string(r.processes) +
+                  " processes registered within " + std::to_string(static_cast<int>(kRegisterTimeoutS)) + " s");
+  Say("%zu of %zu processes registered in %.3f s, %zu failed (spawn loop %.3f s; %zu exit-only processes: %.3f s)",
+      r.registered, r.processes, r.registered_s, r.failed, r.spawn_s, r.processes, r.exit_only_s);
+  if (r.registered < 2) throw Failure("fewer than 2 processes registered");
+  // The rest uses the processes that did register.
+  idle.erase(std::remove_if(idle.begin(), idle.end(), [](const Child& c) { return !c.running(); }), idle.end());
+  std::vector<std::string> names = ListedNames(setup);
+
+  // Memory, now that every process sits registered and idle in CmMessageWait.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  std::vector<double> rss, anon;
+  for (Child& c : idle) {
+    rss.push_back(static_cast<double>(StatusKb(c.pid(), "VmRSS")));
+    anon.push_back(static_cast<double>(StatusKb(c.pid(), "RssAnon")));
+  }
+  r.idle_rss_median_kb = MedianKb(rss);
+  r.idle_rss_max_kb = static_cast<long>(*std::max_element(rss.begin(), rss.end()));
+  r.idle_anon_median_kb = MedianKb(anon);
+  r.idle_threads = StatusKb(idle[0].pid(), "Threads");
+  r.idle_measured = idle.size();
+  r.ns_rss_loaded_kb = StatusKb(setup.nameserver.pid(), "VmRSS");
+
+  // Lookups: names of the second half (the first half is kept cold).
+  size_t half = names.size() / 2;
+  std::vector<double> us;
+  Clock::time_point start = Clock::now();
+  for (int k = 0; k < options.lookups; ++k) {
+    const std::string& name = names[half + static_cast<size_t>(k) % (names.size() - half)];
+    Clock::time_point a = Clock::now();
+    if (CmConnectGetReference(const_cast<char*>(name.c_str())) == nullptr) throw Failure("lookup of " + name + " failed");
+    us.push_back(NanosBetween(a, Clock::now()) / 1000.0);
+  }
+  r.lookups_per_s = options.lookups / SecondsSince(start);
+  r.lookup = Summarize(us);
+
+  // Cold first sends: names never looked up nor sent to.
+  CmMessage ping = NewPing(64);
+  std::vector<double> send_us, reply_us;
+  for (size_t k = 0; k < std::min<size_t>(options.cold_sends, half); ++k) {
+    const std::string& name = names[k];
+    Clock::time_point a = Clock::now(), sent;
+    if (!CmRoundTrip(ping, name.c_str(), 5.0, &sent)) throw Failure("cold send to " + name + " failed");
+    Clock::time_point b = Clock::now();
+    send_us.push_back(NanosBetween(a, sent) / 1000.0);
+    reply_us.push_back(NanosBetween(a, b) / 1000.0);
+  }
+  CmMessageDelete(ping);
+  r.cold_send = Summarize(send_us);
+  r.cold_reply = Summarize(reply_us);
+  Say("lookups %.0f/s; cold send %.0f us, reply after %.0f us (medians)", r.lookups_per_s, r.cold_send.median_us,
+      r.cold_reply.median_us);
+
+  r.dropped_s = KillAndWaitDropped(setup, idle);
+  MeasureBurst(setup, peer, &r);
+  return r;
+}
+
+}  // namespace bench

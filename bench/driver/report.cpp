@@ -1,0 +1,306 @@
+// The Markdown report: every figure, its ratio to the raw baseline measured
+// in the same run, and the targets with pass / miss.
+#include <sched.h>
+#include <sys/utsname.h>
+#include <zmq.h>
+
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <string>
+
+#include "driver/results.h"
+
+#ifndef CM_BENCH_BUILD_TYPE
+#define CM_BENCH_BUILD_TYPE "unknown"
+#endif
+
+namespace bench {
+namespace {
+
+std::string Format(const char* format, double value) {
+  char text[64];
+  std::snprintf(text, sizeof text, format, value);
+  return text;
+}
+
+// 1234567 -> "1,234,567"
+std::string Thousands(double value) {
+  std::string digits = Format("%.0f", value);
+  std::string out;
+  int n = static_cast<int>(digits.size());
+  for (int i = 0; i < n; ++i) {
+    out += digits[i];
+    if ((n - i - 1) % 3 == 0 && i != n - 1 && digits[i] != '-') out += ',';
+  }
+  return out;
+}
+
+std::string Us(double us) { return us >= 1000 ? Format("%.2f ms", us / 1000) : Format("%.1f µs", us); }
+std::string Ratio(double a, double b) { return b > 0 ? Format("%.2f×", a / b) : "n/a"; }
+std::string MiB(long kb) { return Format("%.1f MiB", kb / 1024.0); }
+std::string Verdict(bool pass) { return pass ? "pass" : "**miss**"; }
+
+std::string Runs(const Rate& rate) {
+  std::string out;
+  for (double r : rate.runs) out += (out.empty() ? "" : ", ") + Thousands(r);
+  return out;
+}
+
+// A line of a table.
+std::string Row(std::initializer_list<std::string> cells) {
+  std::string out = "|";
+  for (const std::string& c : cells) out += " " + c + " |";
+  return out + "\n";
+}
+
+void Failed(std::ostream& out, const std::string& error) {
+  out << "**This section failed:** " << error << "\n\n";
+}
+
+void Targets(const Results& r, std::ostream& out) {
+  out << "## Targets\n\n" << Row({"target", "measured", "result"}) << Row({"---", "---", "---"});
+  const RoundTripResults& rt = r.round_trip;
+  if (rt.error.empty())
+    out << Row({"round trip within 1.05× raw libzmq (medians)",
+                Ratio(rt.cm.median_us, rt.zmq.median_us) + " (" + Us(rt.cm.median_us) + " vs " + Us(rt.zmq.median_us) + ")",
+                Verdict(rt.cm.median_us <= 1.05 * rt.zmq.median_us)});
+  else
+    out << Row({"round trip within 1.05× raw libzmq", "section failed", "**miss**"});
+  const ThroughputResults& t = r.throughput;
+  if (t.error.empty())
+    out << Row({"small messages at least 0.9× raw libzmq (same bytes)",
+                Ratio(t.cm.Median(), t.zmq_frame.Median()) + " (" + Thousands(t.cm.Median()) + " vs " +
+                    Thousands(t.zmq_frame.Median()) + " msg/s)",
+                Verdict(t.cm.Median() >= 0.9 * t.zmq_frame.Median())});
+  else
+    out << Row({"small messages at least 0.9× raw libzmq", "section failed", "**miss**"});
+  const LargeResults& l = r.large;
+  if (l.error.empty()) {
+    out << Row({"8 MiB array, CmMessagePutArray, at least 0.8× raw libzmq bandwidth",
+                Ratio(l.cm_copied.Median(), l.zmq.Median()) + " (" + Thousands(l.cm_copied.Median()) + " vs " +
+                    Thousands(l.zmq.Median()) + " MB/s)",
+                Verdict(l.cm_copied.Median() >= 0.8 * l.zmq.Median())});
+    out << Row({"8 MiB array, CmMessagePutExternalArray, at least 0.8× raw libzmq bandwidth",
+                Ratio(l.cm_external.Median(), l.zmq.Median()) + " (" + Thousands(l.cm_external.Median()) + " vs " +
+                    Thousands(l.zmq.Median()) + " MB/s)",
+                Verdict(l.cm_external.Median() >= 0.8 * l.zmq.Median())});
+  } else {
+    out << Row({"large arrays at least 0.8× raw libzmq bandwidth", "section failed", "**miss**"});
+  }
+  const NameServerResults& n = r.names;
+  if (n.error.empty()) {
+    out << Row({std::to_string(n.processes) + " processes registered in under 2 s",
+                n.failed == 0 ? Format("%.2f s", n.registered_s)
+                              : std::to_string(n.failed) + " of " + std::to_string(n.processes) +
+                                    " failed to register; the rest took " + Format("%.2f s", n.registered_s),
+                Verdict(n.failed == 0 && n.registered_s < 2.0)});
+    out << Row({"idle registered process under 10 MiB RSS (the largest of " + std::to_string(n.idle_measured) + ")",
+                MiB(n.idle_rss_max_kb), Verdict(n.idle_rss_max_kb < 10 * 1024)});
+  } else {
+    out << Row({"processes registered in under 2 s; idle process under 10 MiB", "section failed", "**miss**"});
+  }
+  out << "\n";
+}
+
+void RoundTrip(const Results& all, std::ostream& out) {
+  const RoundTripResults& r = all.round_trip;
+  out << "## 1. Round trip, 64-byte payload\n\n";
+  if (!r.error.empty()) return Failed(out, r.error);
+  out << "The driver sends 64 bytes and waits for them to come back from a peer process, " << r.cm.samples
+      << " times per transport after " << all.options.warmup
+      << " warm-up round trips, interleaved in 5 blocks.  Raw TCP: `write`/`read` with TCP_NODELAY on both "
+         "ends.  Raw libzmq: a DEALER against a ROUTER that sends each message back.  libCm-zmq: "
+         "`CmMessageSend` of a `Ping` holding `CmMessagePutBytes(64)`, the peer's handler sends a `Pong` with "
+         "the same bytes back to the sender, the driver's `CmMessageWaitWithTimeout` returns when its `Pong` "
+         "handler breaks.\n\n";
+  out << Row({"transport", "median", "p99", "median / raw libzmq", "p99 / raw libzmq"})
+      << Row({"---", "---:", "---:", "---:", "---:"});
+  auto line = [&](const char* name, const Latency& l) {
+    out << Row({name, Us(l.median_us), Us(l.p99_us), Ratio(l.median_us, r.zmq.median_us),
+                Ratio(l.p99_us, r.zmq.p99_us)});
+  };
+  line("raw TCP", r.tcp);
+  line("raw libzmq DEALER/ROUTER", r.zmq);
+  line("libCm-zmq (C API)", r.cm);
+  out << "\n";
+}
+
+void Throughput(const Results& all, std::ostream& out) {
+  const ThroughputResults& r = all.throughput;
+  out << "## 2. One-way throughput of small messages\n\n";
+  if (!r.error.empty()) return Failed(out, r.error);
+  out << "Each message is an int, a double and a 32-byte text.  libCm-zmq: the driver builds every message "
+         "(`CmMessageReset`, `SetType`, `PutInt`, `PutDouble`, `PutText`) and `CmMessageSend`s it; the peer's "
+         "handler reads every item and checks it.  Raw libzmq: PUSH to a PULL peer that counts, with the "
+         "library's high-water mark (10000), sending either the exact frame `CmMessageSend` puts on the wire "
+         "(captured from the library in this run: "
+      << r.cm_frame_bytes
+      << " bytes; the library's frames are up to 4 bytes longer once the sequence number passes 65535) or "
+         "the bare 44 bytes of the three values.  A run is "
+      << Thousands(static_cast<double>(r.messages))
+      << " messages; the clock stops when the receiver reports it counted them all.  Median of "
+      << all.options.runs << " runs after a warm-up run.\n\n";
+  out << Row({"sender → receiver", "bytes per message", "messages/s", "runs", "vs raw libzmq, same bytes"})
+      << Row({"---", "---:", "---:", "---", "---:"});
+  out << Row({"raw libzmq PUSH/PULL, the Cm frame", std::to_string(r.cm_frame_bytes), Thousands(r.zmq_frame.Median()),
+              Runs(r.zmq_frame), "1.00×"});
+  out << Row({"raw libzmq PUSH/PULL, bare values", std::to_string(r.raw_small_bytes), Thousands(r.zmq_small.Median()),
+              Runs(r.zmq_small), Ratio(r.zmq_small.Median(), r.zmq_frame.Median())});
+  out << Row({"libCm-zmq CmMessageSend → handler", std::to_string(r.cm_frame_bytes) + " (frame)",
+              Thousands(r.cm.Median()), Runs(r.cm), Ratio(r.cm.Median(), r.zmq_frame.Median())});
+  out << "\nItems the receiver found wrong: " << r.sink_errors << "; failed sends: " << r.send_failures << ".\n\n";
+}
+
+void Large(const Results& all, std::ostream& out) {
+  const LargeResults& r = all.large;
+  out << "## 3. Large data: an 8 MiB double array\n\n";
+  if (!r.error.empty()) return Failed(out, r.error);
+  out << "1,048,576 doubles (" << Thousands(static_cast<double>(r.array_bytes))
+      << " bytes) per message, " << r.messages
+      << " messages per run, each message built anew; the receiver gets the array (`CmMessageGetArray`, or the "
+         "raw message) and checks its first and last element.  Raw libzmq: PUSH/PULL, `zmq_send` of the same "
+         "bytes (one copy into the ZeroMQ message, as a plain ZeroMQ program does).  MB/s is 10^6 bytes of "
+         "array data per second, from the first send until the receiver counted every array.  Median of "
+      << all.options.runs << " runs after a warm-up run.\n\n";
+  out << Row({"sender", "MB/s", "runs", "vs raw libzmq"}) << Row({"---", "---:", "---", "---:"});
+  out << Row({"raw libzmq PUSH/PULL", Thousands(r.zmq.Median()), Runs(r.zmq), "1.00×"});
+  out << Row({"libCm-zmq `CmMessagePutArray` (copied)", Thousands(r.cm_copied.Median()), Runs(r.cm_copied),
+              Ratio(r.cm_copied.Median(), r.zmq.Median())});
+  out << Row({"libCm-zmq `CmMessagePutExternalArray`", Thousands(r.cm_external.Median()),
+              Runs(r.cm_external), Ratio(r.cm_external.Median(), r.zmq.Median())});
+  out << "\nArrays the receiver found wrong: " << r.sink_errors << ".\n\n";
+}
+
+void NameServer(const Results& all, std::ostream& out) {
+  const NameServerResults& r = all.names;
+  out << "## 4. Name server\n\n";
+  if (!r.error.empty()) return Failed(out, r.error);
+  std::string n = std::to_string(r.processes);
+  out << "The driver starts " << n
+      << " processes in a tight loop (`posix_spawn`); each calls `CmMessageOpenServer(\"bench_idle_<i>\")` "
+         "and then waits in `CmMessageWait`.  \"Registered\" is when the name server's own list (`NSGetNames`, "
+         "polled every 5 ms by a small client written from docs/protocol.md) holds all of them.  Lookups are "
+         "`CmConnectGetReference` calls in a loop over names the driver never sent to; a cold first send is "
+         "`CmMessageSend` to a name never looked up before (lookup + connect + hand-over), then the wait for "
+         "that peer's reply (which includes the peer's own first connection back).\n\n";
+  out << Row({"figure", "value"}) << Row({"---", "---:"});
+  if (r.failed > 0)
+    out << Row({"processes whose `CmMessageOpenServer` failed (they exit)", "**" + std::to_string(r.failed) + " of " + n + "**"});
+  out << Row({n + " processes: first spawn → all listed by the name server" + (r.failed ? " (all that registered)" : ""),
+              Format("%.3f s", r.registered_s)});
+  out << Row({"… of which the spawn loop", Format("%.3f s", r.spawn_s)});
+  out << Row({"… connections dropped by a full listen queue meanwhile (kernel's ListenOverflows, whole machine)",
+              std::to_string(r.overflows)});
+  out << Row({"for scale: " + n + " processes of the same program that exit at once (start to reaped)",
+              Format("%.3f s", r.exit_only_s)});
+  out << Row({"lookups (`CmConnectGetReference`), " + std::to_string(r.lookup.samples) + " in a loop",
+              Thousands(r.lookups_per_s) + " /s"});
+  out << Row({"one lookup, median / p99", Us(r.lookup.median_us) + " / " + Us(r.lookup.p99_us)});
+  out << Row({"cold first send, until `CmMessageSend` returned: median / p99 of " +
+                  std::to_string(r.cold_send.samples) + " names",
+              Us(r.cold_send.median_us) + " / " + Us(r.cold_send.p99_us)});
+  out << Row({"cold first send, until the peer's reply arrived: median / p99",
+              Us(r.cold_reply.median_us) + " / " + Us(r.cold_reply.p99_us)});
+  out << Row({"all " + n + " killed → the name server lists none", Format("%.3f s", r.dropped_s)});
+  out << Row({n + " processes already running, released together before their first Cm call → all listed" +
+                  (r.burst_failed ? " (all that registered)" : ""),
+              Format("%.3f s", r.burst_s)});
+  if (r.burst_failed > 0)
+    out << Row({"… of which `CmMessageOpenServer` failed", "**" + std::to_string(r.burst_failed) + " of " + n + "**"});
+  out << Row({"… connections dropped by a full listen queue meanwhile (ListenOverflows)",
+              std::to_string(r.burst_overflows)});
+  out << "\n";
+}
+
+void Memory(const Results& all, std::ostream& out) {
+  const NameServerResults& r = all.names;
+  out << "## 5. Memory\n\n";
+  if (!r.error.empty()) return Failed(out, r.error);
+  std::string n = std::to_string(r.idle_measured);
+  out << "VmRSS from `/proc/PID/status`, read while the " << n
+      << " registered processes sat idle in `CmMessageWait`.  RSS counts the shared libraries' resident pages "
+         "in every process; RssAnon is what the process has to itself.\n\n";
+  out << Row({"process", "VmRSS", "notes"}) << Row({"---", "---:", "---"});
+  out << Row({"idle registered process, median of " + n, MiB(r.idle_rss_median_kb),
+              "RssAnon " + MiB(r.idle_anon_median_kb) + "; " + std::to_string(r.idle_threads) + " threads"});
+  out << Row({"idle registered process, largest of " + n, MiB(r.idle_rss_max_kb), ""});
+  out << Row({"name server, before them", MiB(r.ns_rss_before_kb), ""});
+  out << Row({"name server with " + n + " more entries (and connections)", MiB(r.ns_rss_loaded_kb),
+              Format("%+.1f kB per entry", static_cast<double>(r.ns_rss_loaded_kb - r.ns_rss_before_kb) /
+                                               static_cast<double>(r.idle_measured))});
+  out << "\n";
+}
+
+std::string ReadCpuModel() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.compare(0, 10, "model name") == 0) {
+      size_t colon = line.find(':');
+      return colon == std::string::npos ? line : line.substr(colon + 2);
+    }
+  return "unknown";
+}
+
+}  // namespace
+
+std::string LoadAverage() {
+  std::ifstream in("/proc/loadavg");
+  std::string one, five, fifteen;
+  in >> one >> five >> fifteen;
+  return one + " " + five + " " + fifteen;
+}
+
+Machine DescribeMachine() {
+  Machine m;
+  char date[64];
+  std::time_t now = std::time(nullptr);
+  std::strftime(date, sizeof date, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
+  m.date = date;
+  cpu_set_t set;
+  m.cpus = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 0;
+  m.cpu_model = ReadCpuModel();
+  utsname u{};
+  uname(&u);
+  m.kernel = std::string(u.sysname) + " " + u.release + " " + u.machine;
+  int major, minor, patch;
+  zmq_version(&major, &minor, &patch);
+  m.software = "libzmq " + std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(patch) +
+               ", " + "g++ " + __VERSION__ + ", build type " + CM_BENCH_BUILD_TYPE;
+  return m;
+}
+
+void WriteReport(const Results& r, std::ostream& out) {
+  out << "# libCm-zmq benchmarks\n\n"
+         "Written by `cm_bench`, which `bash bench/run.sh` builds and runs (`make bench`); run it again "
+         "rather than editing this file.  Sources: `bench/`.\n\n";
+  out << Row({"", ""}) << Row({"---", "---"});
+  out << Row({"date", r.machine.date});
+  out << Row({"machine", std::to_string(r.machine.cpus) + " CPUs (nproc), " + r.machine.cpu_model});
+  out << Row({"kernel", r.machine.kernel});
+  out << Row({"software", r.machine.software});
+  if (!r.options.revision.empty()) out << Row({"revision", r.options.revision});
+  out << Row({"command", "`" + r.options.command + "`"});
+  out << Row({"duration", Format("%.0f s", r.total_s)});
+  const Machine& m = r.machine;
+  out << Row({"other work on the machine",
+              Format("%.0f%%", 100 * m.during.others_share) + " of the CPUs during the run (" +
+                  Format("%.0f", m.during.others_cpu_s) + " CPU-s of other processes" +
+                  (m.during.steal_cpu_s >= 1 ? Format(", %.0f CPU-s stolen by the hypervisor", m.during.steal_cpu_s) : "") +
+                  "); " + Format("%.0f%%", 100 * m.before.others_share) + " in the second before it" +
+                  (m.waited_s >= 1 ? Format(", after waiting %.0f s for a quieter machine", m.waited_s) : "")});
+  out << Row({"load average (1, 5, 15 min)", "at start " + m.load_start + "; at end " + m.load_end});
+  out << "\nEvery figure below comes from this one run.  The driver (`cm_bench`) and every peer it measures "
+         "against are separate processes (fork/exec) on this machine, talking over loopback TCP; each ratio "
+         "divides two figures of the same run.\n\n";
+  Targets(r, out);
+  RoundTrip(r, out);
+  Throughput(r, out);
+  Large(r, out);
+  NameServer(r, out);
+  Memory(r, out);
+}
+
+}  // namespace bench

@@ -1,0 +1,110 @@
+// The figures each section produces, and the report built from them.
+#ifndef CM_BENCH_DRIVER_RESULTS_H
+#define CM_BENCH_DRIVER_RESULTS_H
+
+#include <cstddef>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "driver/bench.h"
+#include "harness/machine_load.h"
+
+namespace bench {
+
+struct Latency {
+  double median_us = 0, p99_us = 0;
+  size_t samples = 0;
+};
+
+// Several timed runs of one throughput; the median run is the figure.
+struct Rate {
+  std::vector<double> runs;
+  double Median() const;
+};
+
+struct RoundTripResults {
+  std::string error;  // not empty: the section failed
+  size_t payload = 64;
+  Latency tcp, zmq, cm;
+};
+
+struct ThroughputResults {
+  std::string error;
+  size_t messages = 0;       // per run
+  size_t cm_frame_bytes = 0; // what CmMessageSend put on the wire (captured)
+  size_t raw_small_bytes = 44;
+  Rate zmq_frame, zmq_small, cm;  // messages/s
+  long sink_errors = 0, send_failures = 0;
+};
+
+struct LargeResults {
+  std::string error;
+  size_t array_bytes = 0;
+  size_t messages = 0;  // per run
+  Rate zmq, cm_copied, cm_external;  // MB/s (10^6 bytes of array data per second)
+  long sink_errors = 0, send_failures = 0;
+};
+
+struct NameServerResults {
+  std::string error;
+  size_t processes = 0;
+  double exit_only_s = 0;     // starting as many processes that exit at once
+  double spawn_s = 0;         // the spawn loop alone
+  double registered_s = 0;    // first spawn -> the name server lists them all
+  size_t registered = 0;
+  size_t failed = 0;          // processes whose CmMessageOpenServer failed (they exit)
+  double lookups_per_s = 0;
+  Latency lookup;
+  Latency cold_send, cold_reply;  // CmMessageSend returned; the peer's reply arrived
+  double dropped_s = 0;       // kill them all -> the name server lists none
+  // As many processes, already running and held before their first Cm call,
+  // released together: release -> all listed.
+  double burst_s = 0;
+  size_t burst_registered = 0, burst_failed = 0;
+  // Connections the kernel dropped because a listen queue was full (the
+  // whole machine's count; during each measurement).
+  long overflows = 0, burst_overflows = 0;
+  // Memory (kB from /proc/PID/status).
+  long idle_rss_median_kb = 0, idle_rss_max_kb = 0, idle_anon_median_kb = 0;
+  long idle_threads = 0;
+  size_t idle_measured = 0;   // processes whose memory was read (those registered)
+  long ns_rss_before_kb = 0, ns_rss_loaded_kb = 0;
+};
+
+// Where and how the run happened.
+struct Machine {
+  std::string date;         // UTC, when the run started
+  long cpus = 0;            // as nproc counts them (CPUs this process may use)
+  std::string cpu_model;    // /proc/cpuinfo "model name"
+  std::string kernel;       // uname -s -r -m
+  std::string software;     // libzmq version, compiler, build type
+  std::string load_start, load_end;  // /proc/loadavg
+  CpuLoad before;    // the last second before the run
+  double waited_s = 0;  // waiting for that second to be quiet
+  CpuLoad during;    // the whole run: how much CPU other processes took
+};
+Machine DescribeMachine();
+std::string LoadAverage();  // "1-min 5-min 15-min"
+
+struct Results {
+  Machine machine;
+  Options options;
+  RoundTripResults round_trip;
+  ThroughputResults throughput;
+  LargeResults large;
+  NameServerResults names;
+  double total_s = 0;
+};
+
+RoundTripResults MeasureRoundTrip(Setup& setup, const Options& options);
+ThroughputResults MeasureThroughput(Setup& setup, const Options& options);
+LargeResults MeasureLarge(Setup& setup, const Options& options);
+NameServerResults MeasureNameServer(Setup& setup, const Options& options);
+
+// The Markdown report (bench/BENCHMARKS.md).
+void WriteReport(const Results& results, std::ostream& out);
+
+}  // namespace bench
+
+#endif

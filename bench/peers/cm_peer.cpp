@@ -1,0 +1,106 @@
+// cm_bench_cm_peer: the far end of the libCm-zmq measurements, started by
+// cm_bench; it uses only the C API, as a legacy program would.
+//
+//   cm_bench_cm_peer echo NAME         register NAME; answer every "Ping" with a
+//                                      "Pong" holding the same bytes; print "ready"
+//   cm_bench_cm_peer sink NAME COUNT   register NAME; read every item of "Small"
+//                                      (int, double, text) and "Large" (double
+//                                      array) messages; print "got COUNT ERRORS"
+//                                      after each COUNT messages
+//   cm_bench_cm_peer exit              exit at once (the cost of starting a process)
+//   cm_bench_cm_peer held-echo NAME    as echo, but make no Cm call before standard
+//                                      input reaches end of file (the driver releases
+//                                      hundreds at once by closing one pipe)
+#include <unistd.h>
+
+#include <CmConnect.h>
+#include <CmMessage.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "harness/process.h"
+
+namespace {
+
+CmMessage g_reply;
+long g_round = 0;      // messages per "got" line
+long g_count = 0;      // messages in this round
+long g_errors = 0;     // items that were not what the driver sent
+int g_next_index = 0;  // the int the next "Small" should carry
+
+CmMessageStatus OnPing(CmMessage message, char* sender, char*) {
+  int size = 0;
+  char* bytes = CmMessageGetBytes(message, &size);
+  CmMessageReset(g_reply);
+  CmMessageSetType(g_reply, const_cast<char*>("Pong"));
+  CmMessagePutBytes(g_reply, bytes, size);
+  CmMessageSend(g_reply, sender);
+  return CmMessageOk;
+}
+
+void Counted() {
+  if (++g_count < g_round) return;
+  std::printf("got %ld %ld\n", g_count, g_errors);
+  std::fflush(stdout);
+  g_count = 0;
+  g_errors = 0;
+  g_next_index = 0;
+}
+
+CmMessageStatus OnSmall(CmMessage message, char*, char*) {
+  int index = CmMessageGetInt(message);
+  double value = CmMessageGetDouble(message);
+  char* text = CmMessageGetText(message);
+  if (index != g_next_index || value != index * 0.5 || text == nullptr || std::strlen(text) != 32) ++g_errors;
+  g_next_index = index + 1;
+  Counted();
+  return CmMessageOk;
+}
+
+CmMessageStatus OnLarge(CmMessage message, char*, char*) {
+  CmMessageArrayType type;
+  int count = 0;
+  const double* data = static_cast<const double*>(CmMessageGetArray(message, &type, &count));
+  if (data == nullptr || type != CmMessageDouble || count < 2 || data[0] != 0.0 || data[count - 1] != count - 1.0)
+    ++g_errors;
+  Counted();
+  return CmMessageOk;
+}
+
+int Serve(const char* name) {
+  if (!CmMessageOpenServer(const_cast<char*>(name))) {
+    std::printf("failed\n");
+    return 1;
+  }
+  g_reply = CmMessageNew();
+  CmMessageInstallHandler(OnPing, const_cast<char*>("Ping"));
+  CmMessageInstallHandler(OnSmall, const_cast<char*>("Small"));
+  CmMessageInstallHandler(OnLarge, const_cast<char*>("Large"));
+  std::printf("ready\n");
+  std::fflush(stdout);
+  for (;;) CmMessageWait();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bench::DieWithParent();
+  std::string mode = argc > 1 ? argv[1] : "";
+  if (mode == "exit" && argc == 2) return 0;
+  if (mode == "echo" && argc == 3) return Serve(argv[2]);
+  if (mode == "held-echo" && argc == 3) {
+    char byte;
+    while (read(STDIN_FILENO, &byte, 1) > 0) {
+    }
+    return Serve(argv[2]);
+  }
+  if (mode == "sink" && argc == 4) {
+    g_round = std::atol(argv[3]);
+    return Serve(argv[2]);
+  }
+  std::fprintf(stderr, "usage: cm_bench_cm_peer echo NAME | held-echo NAME | sink NAME COUNT | exit\n");
+  return 2;
+}

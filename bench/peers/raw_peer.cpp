@@ -1,0 +1,133 @@
+// cm_bench_raw_peer: the far end of the raw baselines, started by cm_bench.
+//
+//   cm_bench_raw_peer tcp-echo SIZE   TCP (TCP_NODELAY): read SIZE bytes, write them back
+//   cm_bench_raw_peer zmq-echo        ROUTER: send every message back to its sender
+//   cm_bench_raw_peer zmq-sink COUNT  PULL: count messages; "got COUNT BYTES" after each COUNT
+//
+// Each binds an ephemeral port on 127.0.0.1 and prints "ready <port or endpoint>".
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <zmq.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "harness/process.h"
+#include "harness/raw_zmq.h"
+
+namespace {
+
+bool ReadFull(int fd, char* p, size_t n) {
+  while (n > 0) {
+    ssize_t got = read(fd, p, n);
+    if (got <= 0) return false;
+    p += got;
+    n -= static_cast<size_t>(got);
+  }
+  return true;
+}
+
+bool WriteFull(int fd, const char* p, size_t n) {
+  while (n > 0) {
+    ssize_t put = write(fd, p, n);
+    if (put <= 0) return false;
+    p += put;
+    n -= static_cast<size_t>(put);
+  }
+  return true;
+}
+
+int TcpEcho(size_t size) {
+  int listener = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  if (bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(listener, 1) != 0 ||
+      getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    std::perror("tcp-echo: bind");
+    return 1;
+  }
+  std::printf("ready %d\n", ntohs(addr.sin_port));
+  std::fflush(stdout);
+  int fd = accept(listener, nullptr, nullptr);
+  int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  std::vector<char> buffer(size);
+  while (ReadFull(fd, buffer.data(), size) && WriteFull(fd, buffer.data(), size)) {
+  }
+  return 0;
+}
+
+void* Bind(void* context, int type) {
+  void* socket = zmq_socket(context, type);
+  zmq_setsockopt(socket, ZMQ_SNDHWM, &bench::kLibraryHighWaterMark, sizeof bench::kLibraryHighWaterMark);
+  zmq_setsockopt(socket, ZMQ_RCVHWM, &bench::kLibraryHighWaterMark, sizeof bench::kLibraryHighWaterMark);
+  if (zmq_bind(socket, "tcp://127.0.0.1:*") != 0) {
+    std::fprintf(stderr, "zmq_bind: %s\n", zmq_strerror(zmq_errno()));
+    std::exit(1);
+  }
+  char endpoint[256];
+  size_t size = sizeof endpoint;
+  zmq_getsockopt(socket, ZMQ_LAST_ENDPOINT, endpoint, &size);
+  std::printf("ready %s\n", endpoint);
+  std::fflush(stdout);
+  return socket;
+}
+
+int ZmqEcho() {
+  void* context = zmq_ctx_new();
+  void* socket = Bind(context, ZMQ_ROUTER);
+  zmq_msg_t id, body;
+  zmq_msg_init(&id);
+  zmq_msg_init(&body);
+  for (;;) {
+    if (zmq_msg_recv(&id, socket, 0) < 0 || zmq_msg_recv(&body, socket, 0) < 0) return 1;
+    if (zmq_msg_send(&id, socket, ZMQ_SNDMORE) < 0 || zmq_msg_send(&body, socket, 0) < 0) return 1;
+  }
+}
+
+int ZmqSink(long count) {
+  void* context = zmq_ctx_new();
+  void* socket = Bind(context, ZMQ_PULL);
+  zmq_msg_t msg;
+  zmq_msg_init(&msg);
+  long got = 0;
+  unsigned long long bytes = 0;
+  double touched = 0;  // read the data, as a real receiver would
+  for (;;) {
+    if (zmq_msg_recv(&msg, socket, 0) < 0) return 1;
+    size_t size = zmq_msg_size(&msg);
+    bytes += size;
+    if (size >= 16) {
+      double first, last;
+      std::memcpy(&first, zmq_msg_data(&msg), 8);
+      std::memcpy(&last, static_cast<const char*>(zmq_msg_data(&msg)) + size - 8, 8);
+      touched += first + last;
+    }
+    if (++got == count) {
+      std::printf("got %ld %llu\n", got, bytes);
+      std::fflush(stdout);
+      got = 0;
+      bytes = 0;
+    }
+  }
+  (void)touched;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bench::DieWithParent();
+  std::string mode = argc > 1 ? argv[1] : "";
+  if (mode == "tcp-echo" && argc == 3) return TcpEcho(std::strtoul(argv[2], nullptr, 10));
+  if (mode == "zmq-echo" && argc == 2) return ZmqEcho();
+  if (mode == "zmq-sink" && argc == 3) return ZmqSink(std::atol(argv[2]));
+  std::fprintf(stderr, "usage: cm_bench_raw_peer tcp-echo SIZE | zmq-echo | zmq-sink COUNT\n");
+  return 2;
+}
