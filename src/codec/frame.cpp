@@ -4,6 +4,7 @@
 
 #include <endian.h>
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 
@@ -129,6 +130,7 @@ class FrameVisitor : public msgpack::null_visitor {
       return true;
     }
     if (depth_ == 2 && field_ == 5) {
+      msg_->ReserveItems(std::min<uint32_t>(n / 2, 64));  // items take two elements or more
       return true;
     }
     return Fail("nested array where a scalar is expected");

@@ -84,6 +84,7 @@ class Message {
   // message then owns.
   void AdoptFrame(std::unique_ptr<FrameBuffer> frame) { frame_ = std::move(frame); }
   void AppendDecoded(const Item& item) { items_.push_back(item); }
+  void ReserveItems(size_t n) { items_.reserve(n); }
 
  private:
   void PutInteger(ItemKind kind, int64_t v);

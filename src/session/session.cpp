@@ -16,7 +16,7 @@
 namespace cm {
 namespace {
 
-constexpr int kRegisterTimeoutMs = 3000;
+constexpr int kRegisterTimeoutMs = 5000;  // to reach a name server; answers may take 10 s
 constexpr int kLookupTimeoutMs = 1000;
 constexpr int kUnregisterTimeoutMs = 500;
 constexpr int kCloseLingerMs = 1000;
@@ -280,6 +280,9 @@ void Session::ProcessLinkEvents() {
       peer.link_up = true;
       peer.was_lost = false;
     } else {
+      // Stop libzmq reconnecting to it every second, forever, maybe to a
+      // stranger that took the port: the next send connects again.
+      dialer_->Disconnect(e.endpoint);
       peer.link_up = false;
       LinkLost(peer);
     }

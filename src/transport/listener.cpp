@@ -27,6 +27,7 @@ Status Listener::Open(const ListenSpec& spec, std::unique_ptr<Listener>* out) {
     // A client reconnecting under the same routing id replaces its old link.
     l->socket_.set(zmq::sockopt::router_handover, 1);
     l->socket_.set(zmq::sockopt::router_mandatory, 1);
+    l->socket_.set(zmq::sockopt::backlog, kListenBacklog);
   } catch (const zmq::error_t& e) {
     return Status::Unavailable(std::string("cannot set up the listening socket: ") + e.what());
   }

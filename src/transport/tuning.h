@@ -26,6 +26,9 @@ constexpr int kReconnectIntervalMs = 100;
 constexpr int kReconnectIntervalMaxMs = 1000;
 // Messages queued per peer in each direction before a sender is held back.
 constexpr int kHighWaterMark = 10000;
+// Connections a listener's kernel queue holds before accept: libzmq's 100
+// made the name server drop hundreds of SYNs when a whole domain started.
+constexpr int kListenBacklog = 1024;
 
 inline void ApplyCommonOptions(zmq::socket_t& socket) {
   socket.set(zmq::sockopt::tcp_keepalive, 1);
