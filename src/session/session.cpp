@@ -59,6 +59,7 @@ Status Session::Start() {
   spec.advertised_host = AdvertisedHost(domain_.name_servers.front().host);
   spec.first_port = domain_.first_port;
   spec.port_count = domain_.port_count;
+  spec.answers = false;  // peers answer through their own dialer
   s = Listener::Open(spec, &listener_);
   if (!s.ok()) {
     CM_ERROR("%s", s.message().c_str());

@@ -8,7 +8,8 @@
 
 namespace cm {
 
-Listener::Listener() : socket_(ZmqContext(), zmq::socket_type::router) {}
+Listener::Listener(bool answers)
+    : answers_(answers), socket_(ZmqContext(), answers ? zmq::socket_type::router : zmq::socket_type::dealer) {}
 
 Listener::~Listener() {
   // The monitor must stop before the socket it watches closes.
@@ -17,16 +18,18 @@ Listener::~Listener() {
 }
 
 Status Listener::Open(const ListenSpec& spec, std::unique_ptr<Listener>* out) {
-  std::unique_ptr<Listener> l(new Listener());
+  std::unique_ptr<Listener> l(new Listener(spec.answers));
   l->address_.incarnation = spec.incarnation.empty() ? NewIncarnation() : spec.incarnation;
   try {
     ApplyCommonOptions(l->socket_);
     if (spec.heartbeats) ApplyHeartbeats(l->socket_);
     // Senders address us by incarnation: announce it in the handshake.
     l->socket_.set(zmq::sockopt::routing_id, l->address_.incarnation);
-    // A client reconnecting under the same routing id replaces its old link.
-    l->socket_.set(zmq::sockopt::router_handover, 1);
-    l->socket_.set(zmq::sockopt::router_mandatory, 1);
+    if (spec.answers) {
+      // A client reconnecting under the same routing id replaces its old link.
+      l->socket_.set(zmq::sockopt::router_handover, 1);
+      l->socket_.set(zmq::sockopt::router_mandatory, 1);
+    }
     l->socket_.set(zmq::sockopt::backlog, kListenBacklog);
   } catch (const zmq::error_t& e) {
     return Status::Unavailable(std::string("cannot set up the listening socket: ") + e.what());
@@ -74,14 +77,18 @@ Status Listener::Open(const ListenSpec& spec, std::unique_ptr<Listener>* out) {
 }
 
 bool Listener::Receive(Incoming* in) {
-  if (!socket_.recv(in->routing_id, zmq::recv_flags::dontwait)) return false;
   in->malformed = false;
   in->fd = -1;
-  if (!in->routing_id.more()) {  // cannot happen with ROUTER; be safe
-    in->malformed = true;
-    return true;
+  if (answers_) {
+    if (!socket_.recv(in->routing_id, zmq::recv_flags::dontwait)) return false;
+    if (!in->routing_id.more()) {  // cannot happen with ROUTER; be safe
+      in->malformed = true;
+      return true;
+    }
+    (void)socket_.recv(in->frame);
+  } else if (!socket_.recv(in->frame, zmq::recv_flags::dontwait)) {
+    return false;
   }
-  (void)socket_.recv(in->frame);
   in->fd = zmq_msg_get(in->frame.handle(), ZMQ_SRCFD);
   // Our peers send exactly one frame; swallow the rest of anything else.
   while (in->frame.more()) {
@@ -94,6 +101,7 @@ bool Listener::Receive(Incoming* in) {
 }
 
 bool Listener::Reply(const zmq::message_t& routing_id, zmq::message_t& frame) {
+  if (!answers_) return false;
   try {
     zmq::message_t id(routing_id.data(), routing_id.size());
     if (!socket_.send(id, zmq::send_flags::sndmore | zmq::send_flags::dontwait)) return false;

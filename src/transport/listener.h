@@ -1,8 +1,9 @@
 // Listener: the one socket a process (or the name server) listens on.
 //
-// A ZeroMQ ROUTER bound on TCP.  Every received frame comes with the routing
-// id of the connection it came on (to answer over that same connection) and
-// the connection's file descriptor, which the socket's monitor also reports
+// A ZeroMQ ROUTER (or, for an inbox that never answers, a DEALER) bound on
+// TCP.  Every received frame comes with the routing id of the connection it
+// came on (ROUTER only: to answer over that same connection) and the
+// connection's file descriptor, which the socket's monitor also reports
 // when the connection closes: that is how a listener learns that whoever
 // sent on a connection has gone, without asking anyone.
 #ifndef CM_TRANSPORT_LISTENER_H
@@ -27,6 +28,10 @@ struct ListenSpec {
   int port_count = 0;  // ports tried from first_port on
   std::string incarnation;  // "" for a fresh one
   bool heartbeats = false;  // only where every client always reads (tuning.h)
+  // A server answers over the connection a request came on (a ROUTER, the
+  // name server); an inbox only receives (a DEALER: one part per message
+  // instead of two, as peers never need an answer on that connection).
+  bool answers = true;
 };
 
 struct Incoming {
@@ -49,13 +54,14 @@ class Listener {
   // Next message without waiting; false when none is queued.
   bool Receive(Incoming* in);
   // Send `frame` back over the connection `routing_id` came on; false when
-  // that connection is gone (or its queue is full).
+  // that connection is gone (or its queue is full), or this is an inbox.
   bool Reply(const zmq::message_t& routing_id, zmq::message_t& frame);
   // Descriptors of connections that closed since the last call.
   void TakeClosed(std::vector<int>* fds);
 
  private:
-  Listener();
+  explicit Listener(bool answers);
+  bool answers_;
   zmq::socket_t socket_;
   std::unique_ptr<Monitor> monitor_;
   Address address_;
