@@ -21,6 +21,7 @@
 
 #include "codec/frame.h"
 #include "codec/message.h"
+#include "free_port.h"
 #include "transport/request_channel.h"
 
 extern char** environ;
@@ -34,22 +35,6 @@ using std::chrono::milliseconds;
 const char kServer[] = CM_BIN_DIR "/CmNameServer";
 
 // ---- processes -------------------------------------------------------------
-
-// A port nobody listens on right now (the kernel's pick).
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    close(fd);
-    return -1;
-  }
-  close(fd);
-  return ntohs(addr.sin_port);
-}
 
 // Starts `args` with the Cm domain variables removed (the daemon then serves
 // the built-in default domain) and `env` added, its stdout and stderr to

@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "free_port.h"
 #include "naming/name_client.h"
 #include "session/session.h"
 #include "transport/context.h"
@@ -26,17 +27,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
 
 pid_t StartNameServer(int port) {
   pid_t pid = fork();
