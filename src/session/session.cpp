@@ -145,9 +145,9 @@ void Session::Close() {
   closing_ = false;
 }
 
-Peer& Session::PeerNamed(const std::string& name) {
+Peer& Session::PeerNamed(std::string_view name) {
   if (last_peer_ != nullptr && last_peer_->name == name) return *last_peer_;
-  auto& slot = peers_[name];
+  auto& slot = peers_[std::string(name)];
   if (!slot) {
     slot = std::make_unique<Peer>();
     slot->name = name;
@@ -398,9 +398,22 @@ int Session::DispatchOne() {
                                             static_cast<unsigned long long>(stats_.malformed));
     return 1;
   }
-  Message message;
+  // One message object per nesting level (a handler may wait in turn),
+  // reused so that its vectors keep their capacity.
+  if (dispatch_depth_ == dispatch_messages_.size()) dispatch_messages_.push_back(std::make_unique<Message>());
+  Message& message = *dispatch_messages_[dispatch_depth_];
+  struct Level {
+    size_t& depth;
+    Message& message;
+    ~Level() {
+      message.Reset();  // releases the frame now, not at the next message
+      --depth;
+    }
+  } level{++dispatch_depth_, message};
   Envelope env;
-  Status s = Decode(std::make_unique<ZmqFrame>(std::move(in.frame)), &env, &message);
+  auto frame = std::make_unique<ZmqFrame>(std::move(in.frame));
+  const ZmqFrame* received = frame.get();
+  Status s = Decode(std::move(frame), &env, &message);
   if (!s.ok() || env.sender.empty()) {
     ++stats_.malformed;
     if (Every(&last_malformed_log))
@@ -408,14 +421,17 @@ int Session::DispatchOne() {
               static_cast<unsigned long long>(stats_.malformed));
     return 1;
   }
-  Peer& peer = PeerNamed(std::string(env.sender));
+  Peer& peer = PeerNamed(env.sender);
   if (!env.reply_to.empty() && !peer.address.Is(env.reply_to)) {
     Address from;
     if (Address::Parse(env.reply_to, &from)) SetAddress(peer, from);
   }
-  if (in.fd >= 0 && peer.inbound_fd != in.fd) {
-    peer.inbound_fd = in.fd;
-    by_fd_[in.fd] = &peer;
+  if (peer.inbound_fd < 0) {  // reset when that connection closes
+    int fd = Listener::SourceFd(received->message());
+    if (fd >= 0) {
+      peer.inbound_fd = fd;
+      by_fd_[fd] = &peer;
+    }
   }
   if (env.seq != 0) {
     if (env.seq > peer.seq_in + 1 && peer.seq_in != 0) {

@@ -17,6 +17,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -74,7 +75,7 @@ class Session {
   using Clock = std::chrono::steady_clock;
   Session() = default;
 
-  Peer& PeerNamed(const std::string& name);
+  Peer& PeerNamed(std::string_view name);
   Status Resolve(Peer& peer);
   void SetAddress(Peer& peer, const Address& address);
   bool Deliver(Peer& peer, const Message& message, Clock::time_point deadline);
@@ -110,6 +111,8 @@ class Session {
   HandlerTable handlers_;
   PeerHandler on_connect_, on_disconnect_;
   std::deque<std::pair<bool, Peer*>> callbacks_;  // (connected?, peer), run in Wait
+  std::vector<std::unique_ptr<Message>> dispatch_messages_;  // one per nesting level
+  size_t dispatch_depth_ = 0;
   std::deque<Incoming> read_ahead_;  // taken from the listener to be counted (cm:info)
 
   SessionStats stats_;

@@ -89,7 +89,8 @@ bool Listener::Receive(Incoming* in) {
   } else if (!socket_.recv(in->frame, zmq::recv_flags::dontwait)) {
     return false;
   }
-  in->fd = zmq_msg_get(in->frame.handle(), ZMQ_SRCFD);
+  // Costly (hundreds of instructions): an inbox asks only when it needs it.
+  if (answers_) in->fd = SourceFd(in->frame);
   // Our peers send exactly one frame; swallow the rest of anything else.
   while (in->frame.more()) {
     zmq::message_t extra;
@@ -98,6 +99,10 @@ bool Listener::Receive(Incoming* in) {
     if (!extra.more()) break;
   }
   return true;
+}
+
+int Listener::SourceFd(const zmq::message_t& frame) {
+  return zmq_msg_get(const_cast<zmq::message_t&>(frame).handle(), ZMQ_SRCFD);
 }
 
 bool Listener::Reply(const zmq::message_t& routing_id, zmq::message_t& frame) {

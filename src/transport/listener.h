@@ -37,7 +37,7 @@ struct ListenSpec {
 struct Incoming {
   zmq::message_t routing_id;
   zmq::message_t frame;
-  int fd = -1;           // the connection's descriptor (see TakeClosed)
+  int fd = -1;  // the connection's descriptor (see TakeClosed); servers only, else SourceFd
   bool malformed = false;  // not a single frame: already counted, to be dropped
 };
 
@@ -56,6 +56,8 @@ class Listener {
   // Send `frame` back over the connection `routing_id` came on; false when
   // that connection is gone (or its queue is full), or this is an inbox.
   bool Reply(const zmq::message_t& routing_id, zmq::message_t& frame);
+  // The descriptor of the connection a received frame came on.
+  static int SourceFd(const zmq::message_t& frame);
   // Descriptors of connections that closed since the last call.
   void TakeClosed(std::vector<int>* fds);
 

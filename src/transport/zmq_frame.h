@@ -16,6 +16,7 @@ class ZmqFrame : public FrameBuffer {
   explicit ZmqFrame(zmq::message_t&& m) : m_(std::move(m)) {}
   const char* data() const override { return static_cast<const char*>(m_.data()); }
   size_t size() const override { return m_.size(); }
+  const zmq::message_t& message() const { return m_; }
 
  private:
   zmq::message_t m_;
