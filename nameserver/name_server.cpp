@@ -102,6 +102,13 @@ void NameServer::ServeQueued() {
   for (int i = 0; i < kBatch && listener_->Receive(&in); ++i) Serve(in);
 }
 
+void NameServer::ServeFrame(const std::string& owner, const char* data, size_t size) {
+  Incoming in;
+  in.routing_id = zmq::message_t(owner.data(), owner.size());
+  in.frame = zmq::message_t(data, size);
+  Serve(in);
+}
+
 void NameServer::Serve(Incoming& in) {
   if (in.malformed) return CountMalformed(in.fd, "a message of several parts");
   Request request;

@@ -53,6 +53,11 @@ class NameServer {
   // what a ZMQ_IMMEDIATE socket has not read yet when its link goes down).
   std::string Run(int stop_fd);
 
+  // Serves one received frame as if it came from the connection `owner`
+  // (descriptor unknown): the whole request path without a socket in front,
+  // for the fuzzer.
+  void ServeFrame(const std::string& owner, const char* data, size_t size);
+
  private:
   using Clock = std::chrono::steady_clock;
 

@@ -1,16 +1,32 @@
 #!/usr/bin/env bash
-# Builds the frame fuzzer with clang (libFuzzer + ASan + UBSan) and runs it
-# for a bounded time over the corpus kept in the repo.  Usage:
-#   run_fuzz.sh <source-dir> <work-dir> [seconds]
+# Builds a fuzzer with clang (libFuzzer + ASan + UBSan) and runs it for a
+# bounded time over the corpus kept in the repo.  Usage:
+#   run_fuzz.sh <source-dir> <work-dir> [seconds] [frame|name_server]
+#   frame        the frame decoder (corpus: compat-tests/fuzz/corpus)
+#   name_server  the name server's request path (corpus: compat-tests/fuzz/ns_corpus)
 set -euo pipefail
 src=$1
 work=$2
 seconds=${3:-20}
-mkdir -p "$work/corpus"
-clang++ -std=c++17 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-  -DMSGPACK_NO_BOOST -I"$src/src" -I"$src/include" \
-  "$src/compat-tests/fuzz/frame_fuzzer.cpp" "$src"/src/codec/*.cpp "$src/src/util/log.cpp" \
-  -o "$work/frame_fuzzer"
-cp -n "$src"/compat-tests/fuzz/corpus/* "$work/corpus/" 2>/dev/null || true
+target=${4:-frame}
+flags=(-std=c++17 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+       -DMSGPACK_NO_BOOST -DCM_VERSION=\"fuzz\" -I"$src/src" -I"$src/include")
+case $target in
+  frame)
+    sources=("$src/compat-tests/fuzz/frame_fuzzer.cpp" "$src"/src/codec/*.cpp "$src/src/util/log.cpp")
+    libs=()
+    corpus=corpus ;;
+  name_server)
+    sources=("$src/compat-tests/fuzz/name_server_fuzzer.cpp" "$src"/src/codec/*.cpp "$src"/src/util/*.cpp
+             "$src"/src/transport/*.cpp "$src"/src/naming/domain.cpp)
+    for f in "$src"/nameserver/*.cpp; do [ "$(basename "$f")" = main.cpp ] || sources+=("$f"); done
+    flags+=(-I"$src/nameserver")
+    libs=(-lzmq)
+    corpus=ns_corpus ;;
+  *) echo "run_fuzz.sh: unknown target $target" >&2; exit 2 ;;
+esac
+mkdir -p "$work/$target-corpus"
+clang++ "${flags[@]}" "${sources[@]}" "${libs[@]}" -o "$work/${target}_fuzzer"
+cp -n "$src/compat-tests/fuzz/$corpus"/* "$work/$target-corpus/" 2>/dev/null || true
 # New inputs go to the work copy; the repo's corpus changes only by hand.
-"$work/frame_fuzzer" -max_total_time="$seconds" -rss_limit_mb=1024 -timeout=5 "$work/corpus" 2>&1 | tail -n 5
+"$work/${target}_fuzzer" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=5 "$work/$target-corpus" 2>&1 | tail -n 5
