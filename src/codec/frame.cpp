@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <type_traits>
 
 #include "Cm/CmDefs.h"
 
@@ -44,25 +45,18 @@ uint32_t ItemElements(const Message& message) {
 }
 
 // msgpack-cxx packs a float or double with an integral value as an integer
-// (1.0 -> 1, -0.0 -> 0).  A float must stay a float, bit for bit, so these
-// two write msgpack's float32 / float64 formats themselves.
-template <typename Buffer>
-void PutFloat32(float f, Buffer& buffer) {
-  uint32_t bits;
-  std::memcpy(&bits, &f, 4);
-  bits = htobe32(bits);
-  char out[5] = {static_cast<char>(0xca)};
-  std::memcpy(out + 1, &bits, 4);
-  buffer.write(out, 5);
-}
-template <typename Buffer>
-void PutFloat64(double d, Buffer& buffer) {
-  uint64_t bits;
-  std::memcpy(&bits, &d, 8);
-  bits = htobe64(bits);
-  char out[9] = {static_cast<char>(0xcb)};
-  std::memcpy(out + 1, &bits, 8);
-  buffer.write(out, 9);
+// (1.0 -> 1, -0.0 -> 0).  A float must stay a float, bit for bit, so this
+// writes msgpack's float32 (0xca) / float64 (0xcb) formats itself.
+template <typename Buffer, typename Float>
+void PutFloatExact(Float value, Buffer& buffer) {
+  static_assert(sizeof(Float) == 4 || sizeof(Float) == 8, "float or double");
+  using Bits = std::conditional_t<sizeof(Float) == 4, uint32_t, uint64_t>;
+  Bits bits;
+  std::memcpy(&bits, &value, sizeof bits);
+  bits = sizeof bits == 4 ? htobe32(static_cast<uint32_t>(bits)) : htobe64(bits);
+  char out[1 + sizeof bits] = {static_cast<char>(sizeof bits == 4 ? 0xca : 0xcb)};
+  std::memcpy(out + 1, &bits, sizeof bits);
+  buffer.write(out, sizeof out);
 }
 
 template <typename Buffer>
@@ -84,8 +78,8 @@ void Pack(const Envelope& env, const Message& message, Buffer& buffer) {
       case ItemKind::kShort: pk.pack_uint8(kTagShort).pack_int64(item.v.i); break;
       case ItemKind::kInt: pk.pack_uint8(kTagInt).pack_int64(item.v.i); break;
       case ItemKind::kLong: pk.pack_uint8(kTagLong).pack_int64(item.v.i); break;
-      case ItemKind::kFloat: pk.pack_uint8(kTagFloat); PutFloat32(item.v.f, buffer); break;
-      case ItemKind::kDouble: pk.pack_uint8(kTagDouble); PutFloat64(item.v.d, buffer); break;
+      case ItemKind::kFloat: pk.pack_uint8(kTagFloat); PutFloatExact(item.v.f, buffer); break;
+      case ItemKind::kDouble: pk.pack_uint8(kTagDouble); PutFloatExact(item.v.d, buffer); break;
       case ItemKind::kText:
         pk.pack_uint8(kTagText);
         if (item.null_text)

@@ -239,8 +239,7 @@ bool Session::Deliver(Peer& peer, const Message& message, Clock::time_point dead
         return false;
       }
       Address fresh;
-      if (s.ok() && Address::Parse(record.address, &fresh) &&
-          (fresh.endpoint != peer.address.endpoint || fresh.incarnation != peer.address.incarnation)) {
+      if (s.ok() && !peer.address.Is(record.address) && Address::Parse(record.address, &fresh)) {
         CM_INFO("'%s' moved from %s to %s", peer.name.c_str(), peer.address.ToString().c_str(),
                 record.address.c_str());
         SetAddress(peer, fresh);
@@ -547,17 +546,12 @@ bool Session::Wait(double seconds) {
 
 Peer* Session::Reference(const std::string& name) {
   if (!Start().ok() || name.empty()) return nullptr;
-  NameRecord record;
-  Status s = names_->Lookup(name, &record, kLookupTimeoutMs);
+  Peer& peer = PeerNamed(name);
+  Status s = Resolve(peer);
   if (!s.ok()) {
     if (!s.IsNotFound()) CM_WARN("look up '%s': %s", name.c_str(), s.message().c_str());
     return nullptr;
   }
-  Peer& peer = PeerNamed(name);
-  Address address;
-  if (Address::Parse(record.address, &address) &&
-      (address.endpoint != peer.address.endpoint || address.incarnation != peer.address.incarnation))
-    SetAddress(peer, address);
   return &peer;
 }
 

@@ -37,7 +37,6 @@ class Dialer {
   void Connect(const std::string& endpoint);
   // Stop connecting and drop the connection.
   void Disconnect(const std::string& endpoint);
-  bool IsConnecting(const std::string& endpoint) const { return endpoints_.count(endpoint) != 0; }
 
   // Never blocks.  On kSent the frame has been taken.
   SendResult Send(const Address& to, zmq::message_t& frame);
