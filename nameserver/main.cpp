@@ -81,6 +81,7 @@ int main(int argc, char** argv) {
   cm::NameServerOptions server_options;
   server_options.domain = domain.name;
   server_options.host = domain.name_servers[0].host;
+  server_options.security = domain.security;
   server_options.port = args.count("port") ? args["port"].as<int>() : domain.name_servers[0].port;
   if (server_options.port <= 0 || server_options.port > 65535) {
     std::fprintf(stderr, "CmNameServer: --port must be 1 to 65535, not %d\n", server_options.port);
@@ -95,13 +96,15 @@ int main(int argc, char** argv) {
     CM_ERROR("%s", s.message().c_str());
     return 1;
   }
-  CM_INFO("serving domain '%s' (%s) on %s, version %s", domain.name.c_str(), domain.source.c_str(),
-          server->address().endpoint.c_str(), CM_VERSION);
+  CM_INFO("serving domain '%s' (%s) on %s, version %s, %s", domain.name.c_str(), domain.source.c_str(),
+          server->address().endpoint.c_str(), CM_VERSION,
+          domain.security.enabled() ? ("members only: secret " + domain.security.source).c_str()
+                                    : "open to all (no domain secret)");
   std::string why = server->Run(stop.fd());
   CM_INFO("stopping: %s", why.c_str());
   server.reset();
   // We own every socket of this process, so the context can end: that waits
   // (up to the linger) for the last reply, the one to NSStop, to go out.
-  cm::ZmqContext().close();
+  cm::TerminateZmqContext();
   return 0;
 }

@@ -63,6 +63,8 @@ Status NameServer::Open(const NameServerOptions& options, std::unique_ptr<Regist
   spec.first_port = options.port;
   spec.port_count = 1;  // the domain's port or nothing: clients only look there
   spec.heartbeats = true;  // clients always read: a silent host is dropped in 2 s
+  spec.security = options.security;
+  server->domain_ = options.domain;
   Status s = Listener::Open(spec, &server->listener_);
   if (!s.ok()) return s;
   server->reply_to_ = server->listener_->address().ToString();

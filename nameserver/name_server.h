@@ -33,9 +33,10 @@ namespace cm {
 constexpr std::chrono::milliseconds kStopGrace(500);
 
 struct NameServerOptions {
-  std::string domain = "default";   // for the log only
+  std::string domain = "default";   // NSStop must name it
   std::string host = "localhost";   // advertised in the server's address
   int port = kDefaultNameServerPort;
+  Security security;  // the domain's secret, if it has one
 };
 
 class NameServer {
@@ -129,6 +130,7 @@ class NameServer {
 
   std::unique_ptr<Registry> registry_;
   std::unique_ptr<Listener> listener_;
+  std::string domain_;
   std::string reply_to_;   // our address, in every reply's envelope
   std::string probe_;      // the encoded NSProbe frame
   Statistics stats_;

@@ -22,7 +22,7 @@ const NameServer::Command NameServer::kCommands[] = {
     {"NSGetVersion", "", &NameServer::GetVersion},
     {"NSGetStatistics", "", &NameServer::GetStatistics},
     {"NSDoCleanup", "", &NameServer::DoCleanup},
-    {"NSStop", "", &NameServer::Stop},
+    {"NSStop", "t", &NameServer::Stop},                // domain
 };
 
 namespace {
@@ -212,7 +212,16 @@ Status NameServer::DoCleanup(const Request&, Message* payload) {
   return Status::Ok();
 }
 
+// Only from inside the domain: a tool pointed at the wrong name server by a
+// mistaken CmDomains line must not stop it.  (With a domain secret, no one
+// outside the domain can even connect.)
 Status NameServer::Stop(const Request& request, Message*) {
+  if (request.Text(0) != domain_) {
+    CM_WARN("refused NSStop from '%s': it is for domain '%s', this name server serves '%s'",
+            std::string(request.envelope.sender).c_str(), request.Text(0).c_str(), domain_.c_str());
+    return Status::Refused("NSStop for domain '" + request.Text(0) + "' but this name server serves domain '" +
+                           domain_ + "'");
+  }
   stopping_ = true;
   stop_requester_fd_ = request.fd;
   stop_deadline_ = Clock::now() + kStopGrace;

@@ -23,10 +23,12 @@ const CommandHelp kNameServerHelp = {
 const CommandHelp kVersionHelp = {"version", "cm version", "Print the version of cm (its library) and of the wire protocol.",
                                   "  cm version\n"};
 
-// One request to one name server; its payload follows in *reply.
-cm::Status Call(cm::NameClient& client, const char* type, cm::Message* reply) {
+// One request to one name server; its payload follows in *reply.  `text`,
+// if given, is the request's one item.
+cm::Status Call(cm::NameClient& client, const char* type, cm::Message* reply, const char* text = nullptr) {
   cm::Message request;
   request.SetType(type);
+  if (text != nullptr) request.PutText(text);
   return client.Call(request, reply, kNameServerTimeoutMs);
 }
 
@@ -93,7 +95,10 @@ int RunNameServer(const Args& args) {
       }
     } else {
       cm::Message reply;
-      s = Call(*client, action == "stop" ? "NSStop" : "NSDoCleanup", &reply);
+      // NSStop names the domain it means to stop: a name server refuses it
+      // for another.
+      s = action == "stop" ? Call(*client, "NSStop", &reply, domain.name.c_str())
+                           : Call(*client, "NSDoCleanup", &reply);
       if (action == "stop" && s.IsTimeout() && Gone(domain, i)) s = cm::Status::Ok();  // its answer was lost
       if (s.ok() && action == "stop") std::printf("name server %s: stopped\n", server.c_str());
       if (s.ok() && action == "cleanup")

@@ -58,11 +58,13 @@ Target Find(const CommandLine& cli) {
   return target;
 }
 
-// Sends control message `type` and waits for `reply_type`.
-void Ask(const Target& target, const char* type, const char* reply_type, int timeout_ms,
-         const ReplyReader& read) {
+// Sends control message `type` (with `text` as its one item, if given) and
+// waits for `reply_type` (any type if empty).
+void Ask(const Target& target, const char* type, const char* reply_type, int timeout_ms, const ReplyReader& read,
+         const char* text = nullptr) {
   cm::Message request;
   request.SetType(type);
+  if (text != nullptr) request.PutText(text);
   Exchange(target.domain, target.record, request, reply_type, timeout_ms, read);
 }
 
@@ -157,11 +159,19 @@ int RunKill(const Args& args) {
   auto deadline = Clock::now() + std::chrono::milliseconds(cli.TimeoutMs());
   // cm:killed says it is closing; the name server has the last word, so a
   // missing cm:killed is no failure.
+  // cm:kill names our domain: a process refuses it for another one.
+  std::string refused;
   try {
-    Ask(target, "cm:kill", "cm:killed", std::min(cli.TimeoutMs(), 2000), [](cm::Message&) {});
+    Ask(
+        target, "cm:kill", "", std::min(cli.TimeoutMs(), 2000),
+        [&](cm::Message& reply) {
+          if (reply.type_string() == "cm:kill-refused") refused = reply.items().empty() ? "?" : reply.GetText();
+        },
+        target.domain.name.c_str());
   } catch (const Failure& failure) {
     if (failure.code() == kExitNameServer) throw;
   }
+  if (!refused.empty()) Fail(kExitFailed, was.name + " (" + Where(was) + ") refused to stop: " + refused);
   cm::Status s;
   auto names = ConnectNameServers(target.domain);
   for (;;) {

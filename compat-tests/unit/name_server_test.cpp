@@ -159,7 +159,8 @@ struct Reply {
 // One process's connection to the name server.
 class Client {
  public:
-  Client(int port, const std::string& id) : id_(id), channel_("tcp://127.0.0.1:" + std::to_string(port), id) {}
+  Client(int port, const std::string& id, const Security& security = Security())
+      : id_(id), channel_("tcp://127.0.0.1:" + std::to_string(port), id, security) {}
 
   // Sends `req` as a request and waits for its NSReply.
   bool Call(const Req& req, Reply* reply, int timeout_ms = 3000) {
@@ -579,7 +580,7 @@ TEST_F(NameServerTest, StopRepliesThenExits) {
   auto a = NewClient("a");
   auto b = NewClient("b");
   EXPECT_EQ(a->Ask(Req("NSGetVersion")), 1);
-  EXPECT_EQ(b->Ask(Req("NSStop")), 1);
+  EXPECT_EQ(b->Ask(Req("NSStop").T("default")), 1);
   Reply r;
   ASSERT_TRUE(a->Call(Req("NSGetVersion"), &r));
   EXPECT_EQ(r.status, 0) << "a stopping server refuses requests";
@@ -595,9 +596,23 @@ TEST_F(NameServerTest, StopRepliesThenExits) {
   EXPECT_LT(Clock::now() - hung_up, milliseconds(400)) << "it did not wait for the grace period";
 }
 
+TEST_F(NameServerTest, StopIsRefusedUnlessItNamesTheServersDomain) {
+  auto a = NewClient("a");
+  Reply r;
+  ASSERT_TRUE(a->Call(Req("NSStop").T("Other"), &r));
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.reason.find("serves domain 'default'"), std::string::npos) << r.reason;
+  ASSERT_TRUE(a->Call(Req("NSStop"), &r));
+  EXPECT_EQ(r.status, 0) << "a stop without a domain is refused too";
+  ASSERT_TRUE(a->Call(Req("NSGetVersion"), &r));
+  EXPECT_EQ(r.status, 1) << "still serving";
+  int status = 0;
+  EXPECT_FALSE(WaitExit(pid_, milliseconds(300), &status));
+}
+
 TEST_F(NameServerTest, StopExitsAfterAGraceWhenTheRequesterStays) {
   auto a = NewClient("a");
-  EXPECT_EQ(a->Ask(Req("NSStop")), 1);
+  EXPECT_EQ(a->Ask(Req("NSStop").T("default")), 1);
   int status = 0;
   ASSERT_TRUE(WaitExit(pid_, milliseconds(3000), &status));
   pid_ = -1;
@@ -638,7 +653,7 @@ TEST(NameServerCli, ServesTheDomainItIsGiven) {
     Client client(port, "a");
     Reply r;
     EXPECT_TRUE(client.Call(Req("NSGetVersion"), &r, 5000)) << "not serving on the table's port " << port;
-    EXPECT_EQ(client.Ask(Req("NSStop")), 1);
+    EXPECT_EQ(client.Ask(Req("NSStop").T("TestDomain")), 1);
   }
   int status = 0;
   EXPECT_TRUE(WaitExit(pid, milliseconds(3000), &status));

@@ -1,8 +1,13 @@
 #include "naming/domain.h"
 
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace cm {
 namespace {
@@ -34,7 +39,44 @@ bool ParsePort(const std::string& text, int* port) {
   return true;
 }
 
+// Reads what is left of the domain once its name servers are known.
+Status LoadDomainSecret(DomainConfig* domain) {
+  std::string path = SecretPath(*domain);
+  struct stat info;
+  if (Env("CM_SECRET").empty() && stat(path.c_str(), &info) != 0 && errno == ENOENT) return Status::Ok();
+  return LoadSecret(path, &domain->security);
+}
+
 }  // namespace
+
+std::string SecretPath(const DomainConfig& domain) {
+  if (!Env("CM_SECRET").empty()) return Env("CM_SECRET");
+  return domain.repository + "/" + domain.name + ".key";
+}
+
+Status LoadSecret(const std::string& path, Security* out) {
+  struct stat info;
+  if (stat(path.c_str(), &info) != 0)
+    return Status::NotFound("domain secret " + path + ": " + std::strerror(errno));
+  if (info.st_uid != geteuid())
+    return Status::Refused("domain secret " + path + " belongs to another user (uid " + std::to_string(info.st_uid) +
+                           "): refusing to use it");
+  if ((info.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+    return Status::Refused("domain secret " + path + " can be read by others: chmod 600 it");
+  std::ifstream file(path);
+  if (!file) return Status::NotFound("cannot read domain secret " + path);
+  std::string line, key;
+  while (std::getline(file, line)) {
+    size_t hash = line.find('#');
+    if (hash != std::string::npos) line.erase(hash);
+    std::istringstream fields(line);
+    std::string name, equals, value;
+    if (!(fields >> name)) continue;
+    if (name == "secret-key" && fields >> equals >> value && equals == "=") key = value;
+  }
+  if (key.empty()) return Status::Invalid("domain secret " + path + " has no 'secret-key = ...' line");
+  return SecurityFromZ85(key, path, out);
+}
 
 Status ParseNameServerList(const std::string& text, std::vector<NameServerEndpoint>* out) {
   std::stringstream list(text);
@@ -120,13 +162,13 @@ Status LoadDomain(const std::string& domain_override, DomainConfig* out) {
     Status s = ParseNameServerList(override_list, &out->name_servers);
     if (!s.ok()) return Status::Invalid("CM_NAMESERVER: " + s.message());
     out->source = "CM_NAMESERVER";
-    return Status::Ok();
+    return LoadDomainSecret(out);
   }
-  if (table.ok()) return table;
+  if (table.ok()) return LoadDomainSecret(out);
   if (domain == "default") {
     out->name_servers = {NameServerEndpoint{"localhost", kDefaultNameServerPort}};
     out->source = "built-in default";
-    return Status::Ok();
+    return LoadDomainSecret(out);
   }
   return Status::NotFound("unknown domain '" + domain + "': " + table.message());
 }

@@ -13,12 +13,18 @@
 //   4. with neither table nor CM_NAMESERVER, domain "default" is served by
 //      tcp://localhost:19000 with any free port; any other domain name is an
 //      error that says where we looked.
+// The domain's secret (transport/security.h), optional: the key file
+// $CM_SECRET, else "<repository-dir>/<domain>.key" if it exists.  A key
+// file must belong to the user and be unreadable by others (like ssh's);
+// one that is present but unusable is an error, never a silent fallback to
+// no secret.
 #ifndef CM_NAMING_DOMAIN_H
 #define CM_NAMING_DOMAIN_H
 
 #include <string>
 #include <vector>
 
+#include "transport/security.h"
 #include "util/status.h"
 
 namespace cm {
@@ -38,11 +44,20 @@ struct DomainConfig {
   int port_count = 0;
   std::string repository = "/tmp/cm";
   std::string source;  // where this came from, for messages
+  Security security;   // not enabled: the domain has no secret
 };
 
 // Resolves the domain from the environment as described above.
 // `domain_override`, if not empty, replaces $CMDOMAIN.
 Status LoadDomain(const std::string& domain_override, DomainConfig* out);
+
+// Where the domain's key file is or would be ($CM_SECRET, else in the
+// repository directory).
+std::string SecretPath(const DomainConfig& domain);
+
+// Reads a key file (written by `cm secret`): "secret-key = <Z85>" and
+// '#' comments.
+Status LoadSecret(const std::string& path, Security* out);
 
 // Parses one CmDomains table for `domain`.  NotFound if it has no such line.
 Status ParseDomainTable(const std::string& text, const std::string& domain, const std::string& source,

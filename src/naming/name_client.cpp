@@ -21,7 +21,7 @@ int RemainingMs(std::chrono::steady_clock::time_point deadline) {
 
 NameClient::NameClient(const DomainConfig& domain, const std::string& routing_id) : domain_(domain) {
   for (const NameServerEndpoint& ns : domain_.name_servers) {
-    channels_.push_back(std::make_unique<RequestChannel>(ns.ToString(), routing_id));
+    channels_.push_back(std::make_unique<RequestChannel>(ns.ToString(), routing_id, domain_.security));
     was_up_.push_back(false);
   }
 }

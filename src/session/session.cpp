@@ -23,6 +23,10 @@ constexpr int kCloseLingerMs = 1000;
 constexpr int kHousekeepingMs = 1000;  // connect reports, re-registration
 constexpr int kDispatchBudget = 65536;
 constexpr int kLinkCheckMs = 100;  // see Wait()  // per pass of a zero-timeout wait
+// Acknowledgements go out at every link check, and also when the queue is
+// found empty, but then at most this often: a receiver keeping up with a
+// fast sender finds its queue empty between most messages.
+constexpr int kIdleAckMs = 10;
 
 int MsUntil(std::chrono::steady_clock::time_point t) {
   auto us = std::chrono::duration_cast<std::chrono::microseconds>(t - std::chrono::steady_clock::now()).count();
@@ -60,13 +64,14 @@ Status Session::Start() {
   spec.first_port = domain_.first_port;
   spec.port_count = domain_.port_count;
   spec.answers = false;  // peers answer through their own dialer
+  spec.security = domain_.security;
   s = Listener::Open(spec, &listener_);
   if (!s.ok()) {
     CM_ERROR("%s", s.message().c_str());
     return s;
   }
   address_text_ = listener_->address().ToString();
-  dialer_ = std::make_unique<Dialer>(listener_->address().incarnation);
+  dialer_ = std::make_unique<Dialer>(listener_->address().incarnation, domain_.security);
   names_ = std::make_unique<NameClient>(domain_, listener_->address().incarnation);
   if (name_.empty()) name_ = host_ + "_" + std::to_string(getpid());
   names_->set_sender(name_);
@@ -117,6 +122,9 @@ Status Session::Open(const std::string& name) {
 void Session::Close() {
   if (!started_ || closing_) return;
   closing_ = true;
+  // What we dispatched is acknowledged, so our senders do not count it as
+  // maybe lost when our links close.
+  SendAcks();
   if (registered_) {
     ReportConnects();
     Status s = names_->Unregister(name_, kUnregisterTimeoutMs);
@@ -125,6 +133,9 @@ void Session::Close() {
   }
   // What was handed to ZeroMQ still goes out, for at most kCloseLingerMs.
   dialer_->SetLinger(kCloseLingerMs);
+  ReadLastAcks();
+  stats_.unacked += unacked_.ReportAll();
+  acks_owed_.clear();
   peers_.clear();
   by_endpoint_.clear();
   by_fd_.clear();
@@ -165,7 +176,12 @@ void Session::SetAddress(Peer& peer, const Address& address) {
     }
     peer.link_up = false;
   }
-  if (peer.address.incarnation != address.incarnation) peer.seq_out = 0;  // a new process
+  if (peer.address.incarnation != address.incarnation) {  // another process: new sequences
+    NoteUnacked(peer);
+    if (!peer.address.endpoint.empty()) peer.previous = peer.address;
+    peer.seq_out = peer.acked = 0;
+    peer.seq_in = peer.seq_acked = 0;
+  }
   peer.address = address;
   by_endpoint_[address.endpoint] = &peer;
 }
@@ -295,7 +311,10 @@ void Session::ProcessLinkEvents() {
     Peer& peer = *it->second;
     by_fd_.erase(it);
     peer.inbound_fd = -1;
-    if (!peer.link_up) LinkLost(peer);
+    if (!peer.link_up) {
+      dialer_->Disconnect(peer.address.endpoint);  // an acknowledgement may have started dialing it
+      LinkLost(peer);
+    }
   }
   names_->DrainUnsolicited();
   if (names_->TakeReconnected() && registered_) {
@@ -308,6 +327,8 @@ void Session::ProcessLinkEvents() {
 
 void Session::LinkLost(Peer& peer) {
   peer.was_lost = true;
+  NoteUnacked(peer);
+  peer.seq_acked = peer.seq_in;  // no acknowledgement reaches it now; its next message owes one
   if (!peer.announced) return;
   peer.announced = false;
   callbacks_.emplace_back(false, &peer);
@@ -357,8 +378,21 @@ bool Session::HandleBuiltin(Message& message, Peer& sender) {
     reply.PutLong(static_cast<long>(stats_.lost));
     reply.PutText(CM_VERSION);
     reply.PutLong(static_cast<long>(QueueDepth()));
+    reply.PutLong(static_cast<long>(stats_.unacked));
     Reply(sender, "cm:info-reply", reply);
   } else if (type == "cm:kill") {
+    // Only from inside the domain: the request names it (a tool run with a
+    // wrong CMDOMAIN that still reaches us must not stop us).  With a domain
+    // secret, no one outside the domain reaches us at all.
+    const std::vector<Item>& items = message.items();
+    std::string domain = !items.empty() && items[0].kind == ItemKind::kText ? message.GetText() : "";
+    if (domain != domain_.name) {
+      CM_WARN("refused cm kill from '%s': it is for domain '%s', this process is in domain '%s'",
+              sender.name.c_str(), domain.c_str(), domain_.name.c_str());
+      reply.PutText(("this process is in domain '" + domain_.name + "', not '" + domain + "'").c_str());
+      Reply(sender, "cm:kill-refused", reply);
+      return true;
+    }
     CM_WARN("asked to stop by '%s' (cm kill): closing and exiting", sender.name.c_str());
     Reply(sender, "cm:killed", reply);
     Close();
@@ -420,19 +454,26 @@ int Session::DispatchOne() {
               static_cast<unsigned long long>(stats_.malformed));
     return 1;
   }
-  Peer& peer = PeerNamed(env.sender);
-  if (!env.reply_to.empty() && !peer.address.Is(env.reply_to)) {
-    Address from;
-    if (Address::Parse(env.reply_to, &from)) SetAddress(peer, from);
+  // Acknowledgements are bookkeeping, not messages: neither counted nor handled.
+  if (env.seq == 0 && message.type_string() == "cm:ack") {
+    Acknowledged(env, message);
+    return 1;
   }
-  if (peer.inbound_fd < 0) {  // reset when that connection closes
+  Peer& peer = PeerNamed(env.sender);
+  bool stale = false;  // late mail from the process this peer replaced: handled, but not followed
+  if (!env.reply_to.empty() && !peer.address.Is(env.reply_to)) {
+    stale = peer.previous.Is(env.reply_to);
+    Address from;
+    if (!stale && Address::Parse(env.reply_to, &from)) SetAddress(peer, from);
+  }
+  if (peer.inbound_fd < 0 && !stale) {  // reset when that connection closes
     int fd = Listener::SourceFd(received->message());
     if (fd >= 0) {
       peer.inbound_fd = fd;
       by_fd_[fd] = &peer;
     }
   }
-  if (env.seq != 0) {
+  if (env.seq != 0 && !stale) {
     if (env.seq > peer.seq_in + 1 && peer.seq_in != 0) {
       uint64_t gap = env.seq - peer.seq_in - 1;
       peer.lost += gap;
@@ -442,6 +483,10 @@ int Session::DispatchOne() {
               static_cast<unsigned long long>(peer.seq_in));
     }
     peer.seq_in = env.seq;
+    if (!peer.ack_owed) {
+      peer.ack_owed = true;
+      acks_owed_.push_back(&peer);
+    }
   }
   ++peer.received;
   ++stats_.received;
@@ -465,6 +510,8 @@ int Session::DispatchOne() {
 
 void Session::Housekeeping() {
   auto now = Clock::now();
+  SendAcks();
+  if (!unacked_.empty()) stats_.unacked += unacked_.ReportDue(now, drained_at_);
   if (now >= next_report_) {
     ReportConnects();
     next_report_ = now + std::chrono::milliseconds(kHousekeepingMs);
@@ -524,7 +571,10 @@ bool Session::Wait(double seconds) {
     for (int budget = kDispatchBudget; budget > 0; --budget) {
       int r = DispatchOne();
       if (!started_) return r == 2;  // a handler closed the server
-      if (r == 0) break;
+      if (r == 0) {
+        QueueEmpty();
+        break;
+      }
       if (r == 2) {
         RunCallbacks();
         return true;
@@ -560,6 +610,93 @@ void Session::Kill(Peer* peer) {
   if (!peer->address.endpoint.empty()) dialer_->Disconnect(peer->address.endpoint);
   peer->link_up = false;
   LinkLost(*peer);
+}
+
+// --- Acknowledgements (docs/api.md, "Delivery"; docs/protocol.md, cm:ack) ---
+
+// Each peer whose messages we dispatched since we last said so gets one
+// cm:ack with the last sequence number.  Never waits: an ack that cannot go
+// now goes at the next round, and a later one supersedes it.
+void Session::SendAcks() {
+  size_t kept = 0;
+  for (Peer* peer : acks_owed_) {
+    if (SendAck(*peer))
+      peer->ack_owed = false;
+    else
+      acks_owed_[kept++] = peer;
+  }
+  acks_owed_.resize(kept);
+}
+
+// True when nothing is owed to `peer` any more.  An ack has sequence number
+// 0: it is not one of the pair's messages, and is itself never acknowledged.
+bool Session::SendAck(Peer& peer) {
+  if (peer.seq_in == peer.seq_acked || peer.address.endpoint.empty()) return true;
+  Message ack;
+  ack.SetType("cm:ack");
+  ack.PutLong(static_cast<long>(peer.seq_in));
+  Envelope env;
+  env.sender = name_;
+  env.reply_to = address_text_;
+  zmq::message_t frame = EncodeFrame(env, ack);
+  switch (dialer_->Send(peer.address, frame)) {
+    case Dialer::SendResult::kSent:
+      peer.seq_acked = peer.seq_in;
+      return true;
+    case Dialer::SendResult::kNotConnected:  // it only sent to us so far
+      dialer_->Connect(peer.address.endpoint);
+      return false;
+    case Dialer::SendResult::kFull:  // it does not read: it will hear from us later
+      return false;
+  }
+  return false;
+}
+
+// An ack counts for the incarnation that sent it (its reply_to), whether we
+// still send to it or it is in the ledger, gone.
+void Session::Acknowledged(const Envelope& env, Message& ack) {
+  long seq = ack.GetLong();
+  if (seq <= 0) return;
+  auto it = peers_.find(std::string(env.sender));
+  if (it != peers_.end() && it->second->address.Is(env.reply_to)) {
+    Peer& peer = *it->second;
+    peer.acked = std::max(peer.acked, std::min(static_cast<uint64_t>(seq), peer.seq_out));
+  }
+  unacked_.Acknowledged(env.reply_to, static_cast<uint64_t>(seq));
+}
+
+// The link to `peer` went down (or it was replaced): what it did not
+// acknowledge goes to the ledger, to be reported once late acks had a chance.
+void Session::NoteUnacked(Peer& peer) {
+  if (peer.seq_out <= peer.acked) return;
+  unacked_.Add(peer.name, peer.address.ToString(), peer.acked, peer.seq_out, Clock::now());
+  peer.acked = peer.seq_out;
+}
+
+// The queue was found empty: every ack that had arrived has been read, and
+// it is a good moment to send ours.
+void Session::QueueEmpty() {
+  if (acks_owed_.empty() && unacked_.empty()) return;
+  auto now = Clock::now();
+  drained_at_ = now;
+  if (now < next_idle_ack_) return;
+  SendAcks();
+  next_idle_ack_ = now + std::chrono::milliseconds(kIdleAckMs);
+}
+
+// Closing: what is still queued will not be dispatched, but the acks in it
+// still narrow what we report as maybe lost.
+void Session::ReadLastAcks() {
+  if (unacked_.empty()) return;
+  Incoming in;
+  Message message;
+  while (NextIncoming(&in)) {
+    if (in.malformed) continue;
+    Envelope env;
+    if (Decode(std::make_unique<ZmqFrame>(std::move(in.frame)), &env, &message).ok() && env.seq == 0 &&
+        message.type_string() == "cm:ack")
+      Acknowledged(env, message);
+  }
 }
 
 }  // namespace cm

@@ -7,8 +7,10 @@
 
 namespace cm {
 
-Dialer::Dialer(const std::string& own_incarnation) : socket_(ZmqContext(), zmq::socket_type::router) {
+Dialer::Dialer(const std::string& own_incarnation, const Security& security)
+    : socket_(ZmqContext(), zmq::socket_type::router) {
   ApplyCommonOptions(socket_);
+  ApplyClientSecurity(security, socket_);
   socket_.set(zmq::sockopt::routing_id, own_incarnation);
   socket_.set(zmq::sockopt::immediate, 1);
   socket_.set(zmq::sockopt::router_mandatory, 1);

@@ -18,6 +18,7 @@
 
 #include "transport/address.h"
 #include "transport/monitor.h"
+#include "transport/security.h"
 
 namespace cm {
 
@@ -28,7 +29,7 @@ struct LinkEvent {
 
 class Dialer {
  public:
-  explicit Dialer(const std::string& own_incarnation);
+  Dialer(const std::string& own_incarnation, const Security& security);
   ~Dialer();
 
   enum class SendResult { kSent, kNotConnected, kFull };

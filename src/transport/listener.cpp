@@ -31,6 +31,8 @@ Status Listener::Open(const ListenSpec& spec, std::unique_ptr<Listener>* out) {
       l->socket_.set(zmq::sockopt::router_mandatory, 1);
     }
     l->socket_.set(zmq::sockopt::backlog, kListenBacklog);
+    Status secured = ApplyServerSecurity(spec.security, l->socket_);
+    if (!secured.ok()) return secured;
   } catch (const zmq::error_t& e) {
     return Status::Unavailable(std::string("cannot set up the listening socket: ") + e.what());
   }

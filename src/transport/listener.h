@@ -17,6 +17,7 @@
 
 #include "transport/address.h"
 #include "transport/monitor.h"
+#include "transport/security.h"
 #include "util/status.h"
 
 namespace cm {
@@ -32,6 +33,7 @@ struct ListenSpec {
   // name server); an inbox only receives (a DEALER: one part per message
   // instead of two, as peers never need an answer on that connection).
   bool answers = true;
+  Security security;  // the domain's secret, if it has one
 };
 
 struct Incoming {

@@ -5,10 +5,12 @@
 
 namespace cm {
 
-RequestChannel::RequestChannel(const std::string& endpoint, const std::string& routing_id)
+RequestChannel::RequestChannel(const std::string& endpoint, const std::string& routing_id,
+                               const Security& security)
     : endpoint_(endpoint), socket_(ZmqContext(), zmq::socket_type::dealer) {
   ApplyCommonOptions(socket_);
   ApplyHeartbeats(socket_);
+  ApplyClientSecurity(security, socket_);
   socket_.set(zmq::sockopt::immediate, 1);
   socket_.set(zmq::sockopt::routing_id, routing_id);
   monitor_ = std::make_unique<Monitor>(socket_, ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_DISCONNECTED);

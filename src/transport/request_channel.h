@@ -14,12 +14,13 @@
 
 #include "transport/dialer.h"
 #include "transport/monitor.h"
+#include "transport/security.h"
 
 namespace cm {
 
 class RequestChannel {
  public:
-  RequestChannel(const std::string& endpoint, const std::string& routing_id);
+  RequestChannel(const std::string& endpoint, const std::string& routing_id, const Security& security);
   ~RequestChannel();
 
   const std::string& endpoint() const { return endpoint_; }
