@@ -65,7 +65,7 @@ std::string CommandLine::Required(const char* name) const {
 
 double CommandLine::TimeoutSeconds() const { return vm["timeout"].as<double>(); }
 
-cm::DomainConfig CommandLine::Domain() const {
+cm::DomainConfig CommandLine::Domain(bool load_secret) const {
   std::string name;
   if (Has("domain")) {
     name = vm["domain"].as<std::string>();
@@ -73,7 +73,7 @@ cm::DomainConfig CommandLine::Domain() const {
     setenv("CMDOMAIN", name.c_str(), 1);
   }
   cm::DomainConfig domain;
-  cm::Status s = cm::LoadDomain(name, &domain);
+  cm::Status s = cm::LoadDomain(name, &domain, load_secret);
   if (s.ok() && domain.name_servers.empty()) s = cm::Status::NotFound("domain '" + domain.name + "' has no name server");
   if (!s.ok()) Fail(kExitUsage, s.message());
   return domain;

@@ -75,7 +75,7 @@ struct CommandLine {
 
   // The domain from --domain, else $CMDOMAIN.  It is also exported as
   // CMDOMAIN, so that the Session (which reads the environment) agrees.
-  cm::DomainConfig Domain() const;
+  cm::DomainConfig Domain(bool load_secret = true) const;
 
   const CommandHelp& help;
   po::options_description options;

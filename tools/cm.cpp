@@ -38,6 +38,7 @@ const Command kCommands[] = {
     {"info", nullptr, cmtool::RunInfo, "a process's pid, host, address, handlers and message counters"},
     {"kill", nullptr, cmtool::RunKill, "ask a process to close and exit; wait until it is gone"},
     {"nameserver", nullptr, cmtool::RunNameServer, "the name server: status, stop, cleanup"},
+    {"secret", nullptr, cmtool::RunSecret, "create the domain's secret (a key file only members hold)"},
     {"version", nullptr, cmtool::RunVersion, "the version of cm and of the protocol"},
 };
 

@@ -18,6 +18,7 @@ int RunRequest(const Args& args);
 int RunListen(const Args& args);
 int RunNameServer(const Args& args);  // cmd_nameserver.cpp
 int RunVersion(const Args& args);
+int RunSecret(const Args& args);     // cmd_secret.cpp
 
 }  // namespace cmtool
 

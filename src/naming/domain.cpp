@@ -40,7 +40,8 @@ bool ParsePort(const std::string& text, int* port) {
 }
 
 // Reads what is left of the domain once its name servers are known.
-Status LoadDomainSecret(DomainConfig* domain) {
+Status LoadDomainSecret(DomainConfig* domain, bool load_secret) {
+  if (!load_secret) return Status::Ok();
   std::string path = SecretPath(*domain);
   struct stat info;
   if (Env("CM_SECRET").empty() && stat(path.c_str(), &info) != 0 && errno == ENOENT) return Status::Ok();
@@ -67,11 +68,10 @@ Status LoadSecret(const std::string& path, Security* out) {
   if (!file) return Status::NotFound("cannot read domain secret " + path);
   std::string line, key;
   while (std::getline(file, line)) {
-    size_t hash = line.find('#');
-    if (hash != std::string::npos) line.erase(hash);
+    // Only whole lines are comments: '#' is a Z85 digit.
     std::istringstream fields(line);
     std::string name, equals, value;
-    if (!(fields >> name)) continue;
+    if (!(fields >> name) || name[0] == '#') continue;
     if (name == "secret-key" && fields >> equals >> value && equals == "=") key = value;
   }
   if (key.empty()) return Status::Invalid("domain secret " + path + " has no 'secret-key = ...' line");
@@ -137,7 +137,7 @@ Status ParseDomainTable(const std::string& text, const std::string& domain, cons
   return Status::Ok();
 }
 
-Status LoadDomain(const std::string& domain_override, DomainConfig* out) {
+Status LoadDomain(const std::string& domain_override, DomainConfig* out, bool load_secret) {
   *out = DomainConfig();
   std::string domain = !domain_override.empty() ? domain_override : Env("CMDOMAIN");
   if (domain.empty()) domain = "default";
@@ -162,13 +162,13 @@ Status LoadDomain(const std::string& domain_override, DomainConfig* out) {
     Status s = ParseNameServerList(override_list, &out->name_servers);
     if (!s.ok()) return Status::Invalid("CM_NAMESERVER: " + s.message());
     out->source = "CM_NAMESERVER";
-    return LoadDomainSecret(out);
+    return LoadDomainSecret(out, load_secret);
   }
-  if (table.ok()) return LoadDomainSecret(out);
+  if (table.ok()) return LoadDomainSecret(out, load_secret);
   if (domain == "default") {
     out->name_servers = {NameServerEndpoint{"localhost", kDefaultNameServerPort}};
     out->source = "built-in default";
-    return LoadDomainSecret(out);
+    return LoadDomainSecret(out, load_secret);
   }
   return Status::NotFound("unknown domain '" + domain + "': " + table.message());
 }

@@ -48,15 +48,16 @@ struct DomainConfig {
 };
 
 // Resolves the domain from the environment as described above.
-// `domain_override`, if not empty, replaces $CMDOMAIN.
-Status LoadDomain(const std::string& domain_override, DomainConfig* out);
+// `domain_override`, if not empty, replaces $CMDOMAIN.  Without
+// `load_secret` the key file is not read (to create it).
+Status LoadDomain(const std::string& domain_override, DomainConfig* out, bool load_secret = true);
 
 // Where the domain's key file is or would be ($CM_SECRET, else in the
 // repository directory).
 std::string SecretPath(const DomainConfig& domain);
 
 // Reads a key file (written by `cm secret`): "secret-key = <Z85>" and
-// '#' comments.
+// lines starting with '#'.
 Status LoadSecret(const std::string& path, Security* out);
 
 // Parses one CmDomains table for `domain`.  NotFound if it has no such line.

@@ -354,6 +354,17 @@ void Session::RunCallbacks() {
 
 void Session::Reply(Peer& to, const char* type, Message& reply) {
   reply.SetType(type);
+  // A sender that gave no address (a raw or foreign frame) is answered only
+  // if its name is registered.
+  if (to.address.endpoint.empty()) {
+    Status s = Resolve(to);
+    if (!s.ok()) {
+      CM_WARN("cannot answer '%s' with %s: it gave no address and %s", to.name.c_str(), type,
+              s.IsNotFound() ? "is not registered" : s.message().c_str());
+      ++stats_.send_failures;
+      return;
+    }
+  }
   (void)Deliver(to, reply, Clock::now() + std::chrono::milliseconds(send_timeout_ms_));
 }
 

@@ -4,6 +4,7 @@
 
 #include "transport/context.h"
 #include "transport/tuning.h"
+#include "util/log.h"
 
 namespace cm {
 
@@ -26,7 +27,14 @@ Dialer::~Dialer() {
 }
 
 void Dialer::Connect(const std::string& endpoint) {
-  if (endpoints_.insert(endpoint).second) socket_.connect(endpoint);
+  if (!endpoints_.insert(endpoint).second) return;
+  try {
+    socket_.connect(endpoint);
+  } catch (const zmq::error_t& e) {
+    // A bad endpoint from the network must not end the process; sends to it
+    // stay kNotConnected and time out.  Said once, until Disconnect.
+    CM_WARN("cannot connect to '%s': %s", endpoint.c_str(), e.what());
+  }
 }
 
 void Dialer::Disconnect(const std::string& endpoint) {
