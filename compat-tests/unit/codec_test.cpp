@@ -230,6 +230,87 @@ TEST(Codec, EveryTruncationOfAGoodFrameIsRefused) {
   }
 }
 
+TEST(Codec, DecodeInPlacePointsIntoTheCallersBytes) {
+  Message msg;
+  msg.SetType("InPlace");
+  msg.PutBytes("abcdef", 6);
+  msg.PutText("text");
+  Envelope env;
+  env.sender = "s";
+  std::vector<char> wire = EncodeToVector(env, msg);
+  Envelope got_env;
+  Message got;
+  ASSERT_TRUE(DecodeInPlace(wire.data(), wire.size(), &got_env, &got).ok());
+  EXPECT_EQ(got_env.sender.data() >= wire.data() && got_env.sender.data() < wire.data() + wire.size(), true);
+  size_t n = 0;
+  const char* b = got.GetBytes(&n);
+  ASSERT_EQ(n, 6u);
+  EXPECT_TRUE(b >= wire.data() && b + n <= wire.data() + wire.size());
+  EXPECT_STREQ(got.GetText(), "text");
+}
+
+// The parser is kept per thread: a frame that stops it half-way (inside the
+// item list) must not change how the next one is read.
+TEST(Codec, AFailedFrameDoesNotAffectTheNext) {
+  Message msg;
+  msg.SetType("T");
+  msg.PutInt(7);
+  msg.PutText("seven");
+  Envelope env;
+  env.sender = "x";
+  env.seq = 3;
+  std::vector<char> wire = EncodeToVector(env, msg);
+  for (size_t cut : {wire.size() - 1, wire.size() / 2, size_t{3}}) {
+    Envelope e;
+    Message m;
+    ASSERT_FALSE(DecodeInPlace(wire.data(), cut, &e, &m).ok());
+    const std::string nested("\x96\x01\xa1t\xa1s\xa0\x00\x92\x63\x91\x01", 12);  // array as a value
+    ASSERT_FALSE(DecodeCopy(nested.data(), nested.size(), &e, &m).ok());
+    ASSERT_TRUE(DecodeInPlace(wire.data(), wire.size(), &e, &m).ok());
+    EXPECT_EQ(e.seq, 3u);
+    EXPECT_EQ(e.sender, "x");
+    EXPECT_EQ(m.GetInt(), 7);
+    EXPECT_STREQ(m.GetText(), "seven");
+    EXPECT_EQ(m.PeekKind(), ItemKind::kTail);
+  }
+}
+
+// GetText copies stay valid together until Reset, and a reused message
+// (Reset, decode again) gives the new texts, whatever their lengths.
+TEST(Codec, TextCopiesSurviveEachOtherAndAreReused) {
+  Message msg;
+  msg.PutText("first text, longer than the short-string buffer");
+  msg.PutText("second");
+  msg.PutText(nullptr);
+  msg.PutText("");
+  Envelope env;
+  env.sender = "x";
+  std::vector<char> wire = EncodeToVector(env, msg);
+  Message got;
+  for (int round = 0; round < 3; ++round) {
+    Envelope e;
+    ASSERT_TRUE(DecodeInPlace(wire.data(), wire.size(), &e, &got).ok());
+    const char* a = got.GetText();
+    const char* b = got.GetText();
+    EXPECT_EQ(got.GetText(), nullptr);
+    const char* c = got.GetText();
+    EXPECT_STREQ(a, "first text, longer than the short-string buffer");
+    EXPECT_STREQ(b, "second");
+    EXPECT_STREQ(c, "");
+  }
+  Message other;
+  other.PutText("x");
+  other.PutText("a text that needs more room than the one before it did");
+  std::vector<char> wire2 = EncodeToVector(env, other);
+  Envelope e;
+  ASSERT_TRUE(DecodeInPlace(wire2.data(), wire2.size(), &e, &got).ok());
+  EXPECT_STREQ(got.GetText(), "x");
+  EXPECT_STREQ(got.GetText(), "a text that needs more room than the one before it did");
+  got.Reset();
+  got.PutText("built here");
+  EXPECT_STREQ(got.GetText(), "built here");
+}
+
 TEST(Codec, RandomBytesNeverCrash) {
   std::mt19937 rng(1234);
   for (int i = 0; i < 20000; ++i) {

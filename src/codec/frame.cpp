@@ -111,8 +111,15 @@ void Pack(const Envelope& env, const Message& message, Buffer& buffer) {
 // position, stops the parse with a reason.
 class FrameVisitor : public msgpack::null_visitor {
  public:
-  FrameVisitor(const char* base, size_t size, Envelope* env, Message* msg)
-      : base_(base), size_(size), env_(env), msg_(msg) {}
+  // Every parse starts here (the visitor is reused, see Parse()).
+  void Start(const char* base, size_t size, Envelope* env, Message* msg) {
+    *this = FrameVisitor();
+    base_ = base;
+    size_ = size;
+    env_ = env;
+    msg_ = msg;
+  }
+  void init() {}  // msgpack's context::init() calls it; Start() does the work
   const char* error() const { return error_; }
 
   bool start_array(uint32_t n) {
@@ -272,10 +279,10 @@ class FrameVisitor : public msgpack::null_visitor {
     return true;
   }
 
-  const char* base_;
-  size_t size_;
-  Envelope* env_;
-  Message* msg_;
+  const char* base_ = nullptr;
+  size_t size_ = 0;
+  Envelope* env_ = nullptr;
+  Message* msg_ = nullptr;
   const char* error_ = nullptr;
   int depth_ = 0;
   size_t field_ = 0;
@@ -283,6 +290,44 @@ class FrameVisitor : public msgpack::null_visitor {
   Phase phase_ = Phase::kTag;
   Item item_;
 };
+
+// msgpack::parse() builds a parser, and allocates its stack, for every
+// frame; this keeps one per thread and re-initialises it.  The same steps as
+// msgpack::detail::parse_imp() otherwise.  Returns why the frame is refused,
+// or nullptr.
+struct Parser {
+  FrameVisitor visitor;
+  msgpack::detail::parse_helper<FrameVisitor> helper{visitor};
+};
+
+// Out of line: inlined, the thread-local's address is looked up again at
+// every use inside the parser (a __tls_get_addr call per msgpack element).
+[[gnu::noinline]] Parser& ThreadParser() {
+  thread_local Parser parser;
+  return parser;
+}
+
+const char* Parse(const char* data, size_t size, Envelope* envelope, Message* message) {
+  Parser& parser = ThreadParser();
+  FrameVisitor& visitor = parser.visitor;
+  visitor.Start(data, size, envelope, message);
+  parser.helper.init();
+  size_t offset = 0;
+  msgpack::parse_return ret;
+  try {
+    ret = parser.helper.execute(data, size, offset);
+  } catch (const std::exception&) {
+    return "not valid msgpack";  // msgpack-cxx throws on some limits (e.g. depth)
+  }
+  if (visitor.error() != nullptr) return visitor.error();
+  switch (ret) {
+    case msgpack::PARSE_SUCCESS:
+      if (offset != size) return "trailing bytes after the frame";
+      return visitor.complete() ? nullptr : "incomplete envelope";
+    case msgpack::PARSE_CONTINUE: return "truncated frame";
+    default: return "not valid msgpack";
+  }
+}
 
 class CopiedFrame : public FrameBuffer {
  public:
@@ -307,31 +352,22 @@ void Encode(const Envelope& envelope, const Message& message, char* out) {
   Pack(envelope, message, writer);
 }
 
-Status Decode(std::unique_ptr<FrameBuffer> frame, Envelope* envelope, Message* message) {
+Status DecodeInPlace(const char* data, size_t size, Envelope* envelope, Message* message) {
   message->Reset();
   *envelope = Envelope();
-  const char* data = frame->data();
-  size_t size = frame->size();
-  FrameVisitor visitor(data, size, envelope, message);
-  size_t offset = 0;
-  bool parsed = false;
-  try {
-    parsed = msgpack::parse(data, size, offset, visitor);
-  } catch (const std::exception& e) {
-    // msgpack-cxx throws on some limits (e.g. depth); treat like any bad frame.
-    parsed = false;
-  }
-  const char* error = visitor.error();
-  if (parsed && error == nullptr && offset != size) error = "trailing bytes after the frame";
-  if (parsed && error == nullptr && !visitor.complete()) error = "incomplete envelope";
-  if (!parsed && error == nullptr) error = "not valid msgpack";
+  const char* error = Parse(data, size, envelope, message);
   if (error != nullptr) {
     message->Reset();
     *envelope = Envelope();
     return Status::Malformed(error);
   }
-  message->AdoptFrame(std::move(frame));
   return Status::Ok();
+}
+
+Status Decode(std::unique_ptr<FrameBuffer> frame, Envelope* envelope, Message* message) {
+  Status s = DecodeInPlace(frame->data(), frame->size(), envelope, message);
+  if (s.ok()) message->AdoptFrame(std::move(frame));
+  return s;
 }
 
 Status DecodeCopy(const char* data, size_t size, Envelope* envelope, Message* message) {

@@ -5,8 +5,9 @@
 // Encoding is two passes over the message: one that only counts bytes, one
 // that writes into memory of exactly that size (the transport's zmq message),
 // so a message is copied once, from the caller's items to the wire buffer.
-// Decoding is a single pass of msgpack's visitor parser; items point into the
-// frame, which the message keeps.
+// Decoding is a single pass of msgpack's visitor parser (one per thread,
+// reused); items point into the frame, which the message keeps (or the
+// caller, DecodeInPlace).
 #ifndef CM_CODEC_FRAME_H
 #define CM_CODEC_FRAME_H
 
@@ -41,6 +42,11 @@ void Encode(const Envelope& envelope, const Message& message, char* out);
 // frame.  Malformed input gives a Status saying what was wrong; the message
 // is then left empty.  Never reads outside [data, data+size).
 Status Decode(std::unique_ptr<FrameBuffer> frame, Envelope* envelope, Message* message);
+
+// The same, but the message points into [data, data+size) without owning it:
+// the caller keeps those bytes alive and unchanged while the message (and the
+// envelope) is used.  The receive path: no holder allocated per message.
+Status DecodeInPlace(const char* data, size_t size, Envelope* envelope, Message* message);
 
 // Decode a plain byte range (copied): for tests, fuzzers and tools.
 Status DecodeCopy(const char* data, size_t size, Envelope* envelope, Message* message);

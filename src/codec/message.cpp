@@ -57,7 +57,7 @@ void Message::Reset() {
   storage_.clear();
   cursor_ = 0;
   frame_.reset();
-  texts_.clear();
+  next_text_ = texts_.begin();
   aligned_.clear();
 }
 
@@ -185,8 +185,9 @@ template double Message::GetNumber<double>(ItemKind);
 const char* Message::GetText() {
   const Item* item = Next(ItemKind::kText, false);
   if (item == nullptr || item->null_text) return nullptr;
-  texts_.emplace_back(SpanData(*item), item->size);
-  return texts_.back().c_str();
+  if (next_text_ == texts_.end()) next_text_ = texts_.emplace(texts_.end());
+  next_text_->assign(SpanData(*item), item->size);
+  return (next_text_++)->c_str();
 }
 
 const char* Message::GetBytes(size_t* size) {

@@ -64,8 +64,8 @@ class Message {
   long GetLong() { return GetNumber<long>(ItemKind::kLong); }
   float GetFloat() { return GetNumber<float>(ItemKind::kFloat); }
   double GetDouble() { return GetNumber<double>(ItemKind::kDouble); }
-  // NUL-terminated copy owned by the message; nullptr for a NULL text,
-  // a mismatch or the end.
+  // NUL-terminated copy owned by the message (valid until Reset); nullptr
+  // for a NULL text, a mismatch or the end.
   const char* GetText();
   // Non-null (maybe "") with *size for a bytes item; nullptr and 0 otherwise.
   const char* GetBytes(size_t* size);
@@ -101,7 +101,10 @@ class Message {
   std::unique_ptr<FrameBuffer> frame_;
   // Stable addresses, and no allocation while empty (a std::deque allocates
   // on construction, and a message is made per received frame).
-  std::list<std::string> texts_;              // GetText copies
+  // GetText copies: Reset keeps the strings, so a reused message (the
+  // session's dispatch messages) copies texts without allocating.
+  std::list<std::string> texts_;
+  std::list<std::string>::iterator next_text_ = texts_.end();  // the next copy to fill
   std::list<std::vector<double>> aligned_;    // realigned array copies
 };
 

@@ -455,9 +455,8 @@ int Session::DispatchOne() {
     }
   } level{++dispatch_depth_, message};
   Envelope env;
-  auto frame = std::make_unique<ZmqFrame>(std::move(in.frame));
-  const ZmqFrame* received = frame.get();
-  Status s = Decode(std::move(frame), &env, &message);
+  // The message points into in.frame, which outlives it (~Level resets it).
+  Status s = DecodeInPlace(static_cast<const char*>(in.frame.data()), in.frame.size(), &env, &message);
   if (!s.ok() || env.sender.empty()) {
     ++stats_.malformed;
     if (Every(&last_malformed_log))
@@ -478,7 +477,7 @@ int Session::DispatchOne() {
     if (!stale && Address::Parse(env.reply_to, &from)) SetAddress(peer, from);
   }
   if (peer.inbound_fd < 0 && !stale) {  // reset when that connection closes
-    int fd = Listener::SourceFd(received->message());
+    int fd = Listener::SourceFd(in.frame);
     if (fd >= 0) {
       peer.inbound_fd = fd;
       by_fd_[fd] = &peer;
