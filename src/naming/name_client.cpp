@@ -32,8 +32,19 @@ Status NameClient::CallOne(RequestChannel& channel, Message& request, Message* r
   env.sender = sender_;
   env.seq = next_seq_++;
   zmq::message_t frame = EncodeFrame(env, request);
-  if (!channel.Send(frame, timeout_ms))
-    return Status::Unavailable("name server " + channel.endpoint() + " is not reachable");
+  if (!channel.Send(frame, timeout_ms)) {
+    if (channel.HandshakeRefused())
+      return Status::Unavailable("name server " + channel.endpoint() + " refused the handshake: " +
+                                 (domain_.security.enabled()
+                                      ? "it does not hold our domain secret (" + domain_.security.source + ")"
+                                      : std::string("it wants a domain secret we do not hold (see `cm secret`)")));
+    // A server with another secret cannot even read our hello: it hangs up
+    // without a word, as one that is down does.
+    return Status::Unavailable("name server " + channel.endpoint() + " is not reachable" +
+                               (domain_.security.enabled()
+                                    ? " (or its domain secret is not ours, " + domain_.security.source + ")"
+                                    : std::string()));
+  }
   if (answer_ms < 0) answer_ms = timeout_ms;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(answer_ms);
   for (;;) {

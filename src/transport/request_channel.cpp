@@ -13,7 +13,9 @@ RequestChannel::RequestChannel(const std::string& endpoint, const std::string& r
   ApplyClientSecurity(security, socket_);
   socket_.set(zmq::sockopt::immediate, 1);
   socket_.set(zmq::sockopt::routing_id, routing_id);
-  monitor_ = std::make_unique<Monitor>(socket_, ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_DISCONNECTED);
+  monitor_ = std::make_unique<Monitor>(socket_, ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_DISCONNECTED |
+                                                    ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+                                                    ZMQ_EVENT_HANDSHAKE_FAILED_AUTH);
   socket_.connect(endpoint);
 }
 
@@ -41,10 +43,27 @@ bool RequestChannel::Receive(zmq::message_t* frame, int timeout_ms) {
   return true;
 }
 
-void RequestChannel::TakeEvents(std::vector<LinkEvent>* events) {
+void RequestChannel::DrainMonitor() {
   SocketEvent event;
-  while (monitor_->Next(&event))
-    events->push_back(LinkEvent{event.event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED, event.endpoint});
+  while (monitor_->Next(&event)) {
+    if (event.event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL || event.event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) {
+      refused_ = true;
+    } else {
+      if (event.event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED) refused_ = false;
+      events_.push_back(LinkEvent{event.event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED, event.endpoint});
+    }
+  }
+}
+
+void RequestChannel::TakeEvents(std::vector<LinkEvent>* events) {
+  DrainMonitor();
+  events->insert(events->end(), events_.begin(), events_.end());
+  events_.clear();
+}
+
+bool RequestChannel::HandshakeRefused() {
+  DrainMonitor();
+  return refused_;
 }
 
 }  // namespace cm

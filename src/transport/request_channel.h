@@ -32,9 +32,16 @@ class RequestChannel {
   // Waits at most `timeout_ms`; false on timeout.
   bool Receive(zmq::message_t* frame, int timeout_ms);
   void TakeEvents(std::vector<LinkEvent>* events);
+  // True once the server refused our handshake: a mismatch of the domain's
+  // secret (transport/security.h), the only thing that fails one.
+  bool HandshakeRefused();
 
  private:
+  void DrainMonitor();
+
   std::string endpoint_;
+  std::vector<LinkEvent> events_;  // drained from the monitor, not yet taken
+  bool refused_ = false;
   zmq::socket_t socket_;
   std::unique_ptr<Monitor> monitor_;
 };

@@ -223,6 +223,13 @@ run names
 expect "kill: K no longer listed" bash -c "! grep -qE '^K ' '$WORK/out'"
 run kill K
 expect "kill of a name no longer there: exit 1" one_line_error 1
+"$PEER" K2 2>/dev/null &
+K2_PID=$!
+wait_for 5 listed K2
+run kill K2 --domain Other
+expect "kill naming another domain: exit 1, one line" one_line_error 1
+expect "kill naming another domain: says it was refused" err_has "refused to stop: this process is in domain 'default', not 'Other'"
+expect "kill naming another domain: the process lives on" bash -c "sleep 0.3; ! { $(declare -f gone); gone $K2_PID; }"
 
 echo "--- errors"
 run send L -type X -i abc
@@ -323,6 +330,33 @@ run send R -type X -i 1
 expect "send, name server down: exit 4, one line" one_line_error 4
 run nameserver status
 expect "nameserver status, name server down: exit 4, one line" one_line_error 4
+
+echo "--- domain secret"
+export CM_SECRET=$WORK/domain.key
+run secret
+expect "secret: exit 0" rc_is 0
+expect "secret: says where" out_has "secret written to $WORK/domain.key"
+expect "secret: readable by its owner alone" bash -c "[ \"\$(stat -c %a '$WORK/domain.key')\" = 600 ]"
+run secret
+expect "secret again without --force: exit 1, one line" one_line_error 1
+"$NAMESERVER" --port "$PORT" 2>"$WORK/nameserver_secret.log" &
+wait_for 5 "$CM" nameserver status >/dev/null 2>&1
+expect "secret: the name server says members only" file_has "$WORK/nameserver_secret.log" "members only"
+"$PEER" S 2>"$WORK/peer_s.log" &
+S_PID=$!
+expect "secret: a member registers" wait_for 5 listed S
+run ping S
+expect "secret: a member pings a member" rc_is 0
+unset CM_SECRET
+run names
+expect "secret: names without it: exit 4, one line" one_line_error 4
+expect "secret: names without it: says why" err_has "refused the handshake: it wants a domain secret we do not hold"
+run kill S
+expect "secret: kill without it: exit 4" rc_is 4
+expect "secret: kill without it: the process lives on" bash -c "sleep 0.3; ! { $(declare -f gone); gone $S_PID; }"
+export CM_SECRET=$WORK/domain.key
+run kill S
+expect "secret: a member kills a member" rc_is 0
 
 echo
 if [ "$FAILED" -eq 0 ]; then
