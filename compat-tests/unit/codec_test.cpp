@@ -249,6 +249,28 @@ TEST(Codec, DecodeInPlacePointsIntoTheCallersBytes) {
   EXPECT_STREQ(got.GetText(), "text");
 }
 
+// msgpack-cxx reports an empty str or bin without a position: empty items
+// still decode when nothing before them in the frame had one.
+TEST(Codec, EmptyTextsAndBytesDecodeWhereverTheyAre) {
+  Message msg;
+  msg.PutText("");
+  msg.PutBytes(nullptr, 0);
+  msg.PutText("x");
+  Envelope env;  // type, sender and reply_to all empty
+  std::vector<char> wire = EncodeToVector(env, msg);
+  for (int twice = 0; twice < 2; ++twice) {  // the second time, the head is known
+    Envelope got_env;
+    Message got;
+    Status s = DecodeCopy(wire.data(), wire.size(), &got_env, &got);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    EXPECT_STREQ(got.GetText(), "");
+    size_t n = 9;
+    EXPECT_NE(got.GetBytes(&n), nullptr);
+    EXPECT_EQ(n, 0u);
+    EXPECT_STREQ(got.GetText(), "x");
+  }
+}
+
 // The parser is kept per thread: a frame that stops it half-way (inside the
 // item list) must not change how the next one is read.
 TEST(Codec, AFailedFrameDoesNotAffectTheNext) {

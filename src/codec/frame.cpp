@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <optional>
 #include <type_traits>
 
 #include "Cm/CmDefs.h"
@@ -21,11 +22,16 @@ enum Tag : uint8_t {
   kTagText = 7, kTagBytes = 8, kArrayBase = 16
 };
 constexpr size_t kEnvelopeFields = 6;
+constexpr size_t kSeqField = 4;  // [version, type, sender, reply_to, seq, items]
 
 // Buffers for msgpack::packer: the first counts, the second writes.
 struct CountingBuffer {
   size_t size = 0;
   void write(const char*, size_t n) { size += n; }
+};
+struct StringBuffer {
+  std::string& out;
+  void write(const char* p, size_t n) { out.append(p, n); }
 };
 struct FixedBuffer {
   char* out;
@@ -59,17 +65,19 @@ void PutFloatExact(Float value, Buffer& buffer) {
   buffer.write(out, sizeof out);
 }
 
+// The envelope up to the sequence number: [version, type, sender, reply_to, ...
+template <typename Buffer>
+void PackHead(std::string_view type, const Envelope& env, msgpack::packer<Buffer>& pk) {
+  pk.pack_array(kEnvelopeFields);
+  pk.pack_uint32(kProtocolVersion);
+  for (std::string_view s : {type, env.sender, env.reply_to})
+    pk.pack_str(static_cast<uint32_t>(s.size())).pack_str_body(s.data(), static_cast<uint32_t>(s.size()));
+}
+
 template <typename Buffer>
 void Pack(const Envelope& env, const Message& message, Buffer& buffer) {
   msgpack::packer<Buffer> pk(buffer);
-  const std::string& type = message.type_string();
-  pk.pack_array(kEnvelopeFields);
-  pk.pack_uint32(kProtocolVersion);
-  pk.pack_str(static_cast<uint32_t>(type.size())).pack_str_body(type.data(), static_cast<uint32_t>(type.size()));
-  pk.pack_str(static_cast<uint32_t>(env.sender.size()))
-      .pack_str_body(env.sender.data(), static_cast<uint32_t>(env.sender.size()));
-  pk.pack_str(static_cast<uint32_t>(env.reply_to.size()))
-      .pack_str_body(env.reply_to.data(), static_cast<uint32_t>(env.reply_to.size()));
+  PackHead(message.type_string(), env, pk);
   pk.pack_uint64(env.seq);
   pk.pack_array(ItemElements(message));
   for (const Item& item : message.items()) {
@@ -121,6 +129,18 @@ class FrameVisitor : public msgpack::null_visitor {
   }
   void init() {}  // msgpack's context::init() calls it; Start() does the work
   const char* error() const { return error_; }
+  std::string_view type() const { return type_; }
+  // For a frame whose envelope up to the sequence number is known already
+  // (see Parse()): the state a full parse has there.  The sequence number and
+  // the item list are then parsed as two top-level objects, each followed by
+  // EndField() (what the enclosing array would do).
+  void ResumeAtSeq() {
+    depth_ = 1;
+    field_ = kSeqField;
+    version_seen_ = true;
+  }
+  void EndField() { end_array_item(); }
+  void EndEnvelope() { --depth_; }
 
   bool start_array(uint32_t n) {
     ++depth_;
@@ -155,7 +175,7 @@ class FrameVisitor : public msgpack::null_visitor {
         version_seen_ = true;
         return true;
       }
-      if (field_ == 4) {
+      if (field_ == kSeqField) {
         env_->seq = v;
         return true;
       }
@@ -194,6 +214,7 @@ class FrameVisitor : public msgpack::null_visitor {
       if (field_ == 1) {
         if (n > CM_TYPE_MAX) return Fail("type longer than 255 bytes");
         msg_->SetType(p, n);
+        type_ = s;
       } else if (field_ == 2) {
         env_->sender = s;
       } else if (field_ == 3) {
@@ -268,6 +289,7 @@ class FrameVisitor : public msgpack::null_visitor {
     return Finish();
   }
   bool Span(const char* p, uint32_t n) {
+    if (n == 0) p = base_;  // msgpack-cxx gives no position for an empty str or bin
     if (p < base_ || p + n > base_ + size_) return Fail("span outside the frame");
     item_.size = n;
     item_.v.ptr = p;
@@ -289,44 +311,111 @@ class FrameVisitor : public msgpack::null_visitor {
   bool version_seen_ = false;
   Phase phase_ = Phase::kTag;
   Item item_;
+  std::string_view type_;
 };
 
 // msgpack::parse() builds a parser, and allocates its stack, for every
-// frame; this keeps one per thread and re-initialises it.  The same steps as
-// msgpack::detail::parse_imp() otherwise.  Returns why the frame is refused,
-// or nullptr.
+// frame; this keeps one per thread and re-initialises it.
+//
+// It also keeps the head of the last frame it parsed in full: the envelope up
+// to the sequence number, [version, type, sender, reply_to].  Frames of one
+// stream (one sender, one type) repeat those bytes, so a frame that starts
+// with them has the same values there, at the same offsets: only its
+// sequence number and items are parsed.
 struct Parser {
   FrameVisitor visitor;
   msgpack::detail::parse_helper<FrameVisitor> helper{visitor};
+  std::string head;  // empty: none yet
+  size_t type_at = 0, sender_at = 0, reply_to_at = 0;  // offsets in `head`
+  size_t type_size = 0, sender_size = 0, reply_to_size = 0;
 };
 
-// Out of line: inlined, the thread-local's address is looked up again at
-// every use inside the parser (a __tls_get_addr call per msgpack element).
-[[gnu::noinline]] Parser& ThreadParser() {
-  thread_local Parser parser;
-  return parser;
+// Set when this thread's parser is destroyed; trivially destructible, so it
+// can still be read after that (when exit() has run the thread_local
+// destructors and the session's atexit handler decodes what is left).
+thread_local bool t_parser_gone = false;
+
+struct ThreadParser : Parser {
+  ~ThreadParser() { t_parser_gone = true; }
+};
+
+// This thread's parser, or nullptr once it is destroyed.  Out of line:
+// inlined, the thread-local's address is looked up again at every use inside
+// the parser (a __tls_get_addr call per msgpack element).
+[[gnu::noinline]] Parser* ThisThreadsParser() {
+  if (t_parser_gone) return nullptr;
+  thread_local ThreadParser parser;
+  return &parser;
 }
 
+// One msgpack object from data[*offset], as msgpack::detail::parse_imp() does.
+msgpack::parse_return ParseObject(Parser& parser, const char* data, size_t size, size_t* offset) {
+  parser.helper.init();
+  try {
+    return parser.helper.execute(data, size, *offset);
+  } catch (const std::exception&) {
+    return msgpack::PARSE_PARSE_ERROR;  // msgpack-cxx throws on some limits (e.g. depth)
+  }
+}
+
+const char* Refusal(const FrameVisitor& visitor, msgpack::parse_return ret) {
+  if (visitor.error() != nullptr) return visitor.error();
+  return ret == msgpack::PARSE_CONTINUE ? "truncated frame" : "not valid msgpack";
+}
+
+// After a full parse: the head as our encoder writes it, kept if the frame
+// starts with exactly those bytes (another encoder may write the same values
+// differently).
+void RememberHead(Parser& parser, const char* data, size_t size, const Envelope& env, std::string_view type) {
+  parser.head.clear();
+  StringBuffer buffer{parser.head};
+  msgpack::packer<StringBuffer> pk(buffer);
+  PackHead(type, env, pk);
+  if (parser.head.size() >= size || std::memcmp(data, parser.head.data(), parser.head.size()) != 0) {
+    parser.head.clear();
+    return;
+  }
+  // The views point into the frame (an empty one may not: msgpack-cxx gives
+  // no position for an empty string, and none is needed).
+  auto at = [data](std::string_view s) { return s.empty() ? size_t{0} : static_cast<size_t>(s.data() - data); };
+  parser.type_at = at(type);
+  parser.type_size = type.size();
+  parser.sender_at = at(env.sender);
+  parser.sender_size = env.sender.size();
+  parser.reply_to_at = at(env.reply_to);
+  parser.reply_to_size = env.reply_to.size();
+}
+
+// Returns why the frame is refused, or nullptr.
 const char* Parse(const char* data, size_t size, Envelope* envelope, Message* message) {
-  Parser& parser = ThreadParser();
+  std::optional<Parser> spare;
+  Parser* mine = ThisThreadsParser();
+  Parser& parser = mine != nullptr ? *mine : spare.emplace();
   FrameVisitor& visitor = parser.visitor;
   visitor.Start(data, size, envelope, message);
-  parser.helper.init();
   size_t offset = 0;
-  msgpack::parse_return ret;
-  try {
-    ret = parser.helper.execute(data, size, offset);
-  } catch (const std::exception&) {
-    return "not valid msgpack";  // msgpack-cxx throws on some limits (e.g. depth)
+  const std::string& head = parser.head;
+  bool known = !head.empty() && size > head.size() && std::memcmp(data, head.data(), head.size()) == 0;
+  if (known) {
+    message->SetType(data + parser.type_at, parser.type_size);
+    envelope->sender = std::string_view(data + parser.sender_at, parser.sender_size);
+    envelope->reply_to = std::string_view(data + parser.reply_to_at, parser.reply_to_size);
+    visitor.ResumeAtSeq();
+    offset = head.size();
+    for (size_t field = kSeqField; field < kEnvelopeFields; ++field) {
+      msgpack::parse_return ret = ParseObject(parser, data, size, &offset);
+      if (ret != msgpack::PARSE_SUCCESS || visitor.error() != nullptr) return Refusal(visitor, ret);
+      visitor.EndField();
+    }
+    visitor.EndEnvelope();
+  } else {
+    msgpack::parse_return ret = ParseObject(parser, data, size, &offset);
+    if (ret != msgpack::PARSE_SUCCESS || visitor.error() != nullptr) return Refusal(visitor, ret);
   }
-  if (visitor.error() != nullptr) return visitor.error();
-  switch (ret) {
-    case msgpack::PARSE_SUCCESS:
-      if (offset != size) return "trailing bytes after the frame";
-      return visitor.complete() ? nullptr : "incomplete envelope";
-    case msgpack::PARSE_CONTINUE: return "truncated frame";
-    default: return "not valid msgpack";
-  }
+  if (offset != size) return "trailing bytes after the frame";
+  if (!visitor.complete()) return "incomplete envelope";
+  if (!known) RememberHead(parser, data, size, *envelope, visitor.type());
+  return nullptr;
 }
 
 class CopiedFrame : public FrameBuffer {
