@@ -55,6 +55,11 @@ class Listener {
 
   // Next message without waiting; false when none is queued.
   bool Receive(Incoming* in);
+  // Sleeps until a message is queued or `timeout_ms` pass (-1: no limit);
+  // true if one is.  A blocking receive, whose message the next Receive()
+  // returns: one system call to sleep and one to wake, where zmq_poll on the
+  // socket makes about four, and more again when the message is read.
+  bool WaitForMessage(int timeout_ms);
   // Send `frame` back over the connection `routing_id` came on; false when
   // that connection is gone (or its queue is full), or this is an inbox.
   bool Reply(const zmq::message_t& routing_id, zmq::message_t& frame);
@@ -65,7 +70,11 @@ class Listener {
 
  private:
   explicit Listener(bool answers);
+  bool Take(Incoming* in, bool wait);
   bool answers_;
+  Incoming waiting_;  // received by WaitForMessage, not yet by Receive
+  bool has_waiting_ = false;
+  int receive_timeout_ms_ = -1;  // the socket's ZMQ_RCVTIMEO
   zmq::socket_t socket_;
   std::unique_ptr<Monitor> monitor_;
   Address address_;
