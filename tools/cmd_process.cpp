@@ -119,6 +119,7 @@ int RunInfo(const Args& args) {
       {"lost", "lost", 'l'},
       {"version", "library version", 't'},
       {"queued", "queued to dispatch", 'l'},
+      {"unacked", "unacknowledged", 'l'},  // sent to peers that went away first (may be lost)
   };
   std::vector<std::pair<std::string, std::string>> values;  // key, JSON value
   Ask(target, "cm:info", "cm:info-reply", cli.TimeoutMs(), [&](cm::Message& reply) {

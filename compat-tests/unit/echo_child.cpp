@@ -3,10 +3,14 @@
 //   session_echo_child NAME SECONDS  a stuck receiver: waits SECONDS without
 //                                    reading, then counts "Data" messages and
 //                                    answers "Count" with how many it got
-// Both also count "Data", and take a second over "Slow".
+// Both also count "Data", and take a second over "Slow"; "Stall" never
+// returns; "Relay" (text TO, int N) sends N "Data" to TO and answers
+// "Relayed" (long: how many sends returned 1); "Leave" sends three "Pong"
+// to its sender, then closes and exits.
 #include <unistd.h>
 
 #include <cstdlib>
+#include <string>
 
 #include "session/session.h"
 
@@ -35,6 +39,33 @@ int main(int argc, char** argv) {
   });
   s.handlers().Install("Slow", [](cm::Message&, const char*) {
     sleep(1);
+    return false;
+  });
+  s.handlers().Install("Stall", [](cm::Message&, const char*) {
+    for (;;) pause();
+    return false;
+  });
+  s.handlers().Install("Relay", [&s](cm::Message& m, const char* sender) {
+    const char* to = m.GetText();
+    int n = m.GetInt();
+    cm::Message data;
+    data.SetType("Data");
+    long accepted = 0;
+    for (int i = 0; i < n && to != nullptr; ++i) accepted += s.Send(data, to) ? 1 : 0;
+    cm::Message reply;
+    reply.SetType("Relayed");
+    reply.PutLong(accepted);
+    s.Send(reply, sender);
+    return false;
+  });
+  s.handlers().Install("Leave", [&s](cm::Message&, const char* sender) {
+    std::string to = sender;  // gone with the session
+    cm::Message pong;
+    pong.SetType("Pong");
+    pong.PutInt(getpid());
+    for (int i = 0; i < 3; ++i) s.Send(pong, to);
+    s.Close();  // delivers what was sent
+    std::exit(0);
     return false;
   });
   if (argc == 3) sleep(static_cast<unsigned>(std::atoi(argv[2])));

@@ -299,7 +299,7 @@ TEST_F(SessionTest, InfoCountsTheMessagesWaitingForDispatch) {
   long queued = -1, counted = -1;
   s.handlers().Install("cm:info-reply", [&queued](Message& m, const char*) {
     while (m.PeekKind() != ItemKind::kTail) {
-      if (m.PeekKind() == ItemKind::kLong && m.items().size() - m.cursor() == 1) {
+      if (m.PeekKind() == ItemKind::kLong && m.items().size() - m.cursor() == 2) {  // queued, then unacked
         queued = m.GetLong();
         break;
       }
@@ -315,6 +315,163 @@ TEST_F(SessionTest, InfoCountsTheMessagesWaitingForDispatch) {
   ASSERT_TRUE(s.Wait(5.0));
   EXPECT_EQ(queued, 51);  // 50 Data and the Count behind them
   EXPECT_EQ(counted, 50);
+}
+
+// --- Acknowledgement accounting (docs/api.md, "Delivery") ---
+
+// Item `index` of a cm:info-reply, read as a number (docs/protocol.md).
+long InfoField(Message& m, size_t index) {
+  for (size_t i = 0; i < index; ++i) {
+    if (m.PeekKind() == ItemKind::kText) (void)m.GetText();
+    else (void)m.GetLong();
+  }
+  return m.GetLong();
+}
+constexpr size_t kInfoUnacked = 13;
+
+// Waits up to `seconds`, dispatching, until `done` holds.
+template <typename F>
+bool WaitUntil(double seconds, F done) {
+  auto deadline = Clock::now() + std::chrono::milliseconds(static_cast<int>(seconds * 1000));
+  while (!done() && Clock::now() < deadline) Session::Instance().Wait(0.05);
+  return done();
+}
+
+// A receiver acknowledges what it handled.  Killed while stuck in a handler,
+// it takes that message and the ones queued behind it along: the sender logs
+// exactly that range, once, and counts it.
+TEST_F(SessionTest, WhatAKilledReceiverDidNotAcknowledgeIsReportedAndCounted) {
+  pid_t child = StartEcho("stall");
+  children_.push_back(child);
+  ASSERT_TRUE(WaitRegistered("stall", 5));
+  Session& s = Session::Instance();
+  Peer* peer = s.Reference("stall");
+  ASSERT_NE(peer, nullptr);
+  Message data, stall;
+  data.SetType("Data");
+  stall.SetType("Stall");
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(s.Send(data, "stall"));
+  ASSERT_TRUE(WaitUntil(5, [&] { return peer->acked == 10; })) << "acknowledged: " << peer->acked;
+  ASSERT_TRUE(s.Send(stall, "stall"));                               // 11: never returns
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(s.Send(data, "stall"));  // 12..31: queued behind it
+  std::string address = peer->address.ToString();
+  testing::internal::CaptureStderr();
+  Stop(child);
+  bool reported = WaitUntil(5, [&] { return s.stats().unacked != 0; });
+  std::string log = testing::internal::GetCapturedStderr();
+  ASSERT_TRUE(reported) << log;
+  EXPECT_EQ(s.stats().unacked, 21u);
+  EXPECT_NE(log.find("messages 11..31 to 'stall' (" + address + ") may be lost"), std::string::npos) << log;
+  // Once: more waiting reports nothing more.
+  s.Wait(0.5);
+  EXPECT_EQ(s.stats().unacked, 21u);
+}
+
+// Normal traffic is acknowledged, and a receiver that closes acknowledges
+// what it dispatched on its way out: nothing is reported.
+TEST_F(SessionTest, ANormalExchangeEndsWithEverythingAcknowledged) {
+  pid_t echo = StartEcho("peer");
+  children_.push_back(echo);
+  ASSERT_TRUE(WaitRegistered("peer", 5));
+  Session& s = Session::Instance();
+  Peer* peer = s.Reference("peer");
+  ASSERT_NE(peer, nullptr);
+  Message data, count, leave;
+  data.SetType("Data");
+  count.SetType("Count");
+  leave.SetType("Leave");
+  long counted = -1;
+  s.handlers().Install("Counted", [&counted](Message& m, const char*) {
+    counted = m.GetLong();
+    return true;
+  });
+  for (int i = 0; i < 1000; ++i) ASSERT_TRUE(s.Send(data, "peer"));
+  ASSERT_TRUE(s.Send(count, "peer"));
+  ASSERT_TRUE(s.Wait(5.0));
+  EXPECT_EQ(counted, 1000);
+  EXPECT_TRUE(WaitUntil(5, [&] { return peer->acked == 1001; })) << "acknowledged: " << peer->acked;
+  // Leave (1002) is dispatched: the process answers, closes and exits.
+  s.handlers().Install("Pong", [](Message&, const char*) { return false; });
+  ASSERT_TRUE(s.Send(leave, "peer"));
+  int status = 0;
+  auto deadline = Clock::now() + std::chrono::seconds(5);
+  while (waitpid(echo, &status, WNOHANG) == 0 && Clock::now() < deadline) s.Wait(0.05);
+  ASSERT_TRUE(WaitUntil(5, [&] { return !peer->link_up; })) << "its link never went down";
+  s.Wait(1.0);  // past the ledger's grace period (300 ms) and a link check
+  EXPECT_EQ(s.stats().unacked, 0u);
+}
+
+// cm:info shows the count: a process relays messages to a receiver that is
+// not reading; the receiver is killed; the relay says how many it lost.
+TEST_F(SessionTest, CmInfoShowsWhatWasSentToAPeerThatWentAwayUnacknowledged) {
+  pid_t mute = StartEcho("mute", 60);  // does not read for a minute
+  pid_t relay = StartEcho("relay");
+  children_.push_back(mute);
+  children_.push_back(relay);
+  ASSERT_TRUE(WaitRegistered("mute", 5));
+  ASSERT_TRUE(WaitRegistered("relay", 5));
+  Session& s = Session::Instance();
+  long relayed = -1, unacked = -1;
+  s.handlers().Install("Relayed", [&relayed](Message& m, const char*) {
+    relayed = m.GetLong();
+    return true;
+  });
+  s.handlers().Install("cm:info-reply", [&unacked](Message& m, const char*) {
+    unacked = InfoField(m, kInfoUnacked);
+    return true;
+  });
+  Message relay_request, info;
+  relay_request.SetType("Relay");
+  relay_request.PutText("mute");
+  relay_request.PutInt(25);
+  info.SetType("cm:info");
+  ASSERT_TRUE(s.Send(relay_request, "relay"));
+  ASSERT_TRUE(s.Wait(5.0));
+  ASSERT_EQ(relayed, 25);
+  ASSERT_TRUE(s.Send(info, "relay"));
+  ASSERT_TRUE(s.Wait(3.0));
+  EXPECT_EQ(unacked, 0);  // mute is alive: nothing is lost yet
+  Stop(mute);
+  auto deadline = Clock::now() + std::chrono::seconds(5);
+  while (unacked != 25 && Clock::now() < deadline) {
+    ASSERT_TRUE(s.Send(info, "relay"));
+    ASSERT_TRUE(s.Wait(3.0));
+    if (unacked != 25) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(unacked, 25);
+}
+
+// Late mail from a process that was replaced (read after we learned of its
+// successor) is handled, but must not point us back at the dead process.
+TEST_F(SessionTest, LateMessagesFromAReplacedProcessDoNotPointBackAtIt) {
+  pid_t first = StartEcho("svc");
+  ASSERT_TRUE(WaitRegistered("svc", 5));
+  Session& s = Session::Instance();
+  Peer* peer = s.Reference("svc");
+  ASSERT_NE(peer, nullptr);
+  Message leave, ping;
+  leave.SetType("Leave");
+  ping.SetType("Ping");
+  // It sends three Pongs and exits; we do not read them yet.
+  ASSERT_TRUE(s.Send(leave, "svc"));
+  int status = 0;
+  ASSERT_EQ(waitpid(first, &status, 0), first);
+  pid_t second = StartEcho("svc");
+  children_.push_back(second);
+  ASSERT_TRUE(WaitRegistered("svc", 5));
+  ASSERT_TRUE(s.Send(ping, "svc"));  // finds the successor through the name server
+  std::string successor = peer->address.ToString();
+  std::vector<std::pair<int, std::string>> pongs;  // pid, where the peer pointed meanwhile
+  s.handlers().Install("Pong", [&](Message& m, const char*) {
+    int pid = m.GetInt();
+    pongs.emplace_back(pid, peer->address.ToString());
+    return pid == second;
+  });
+  ASSERT_TRUE(s.Wait(5.0));
+  ASSERT_EQ(pongs.size(), 4u);
+  for (const auto& [pid, address] : pongs) EXPECT_EQ(address, successor) << "while handling a Pong of " << pid;
+  EXPECT_EQ(pongs.front().first, first);
+  EXPECT_EQ(s.stats().lost, 0u);
 }
 
 }  // namespace

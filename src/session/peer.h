@@ -22,6 +22,13 @@ struct Peer {
   bool was_lost = false;  // its link was lost since it was last up
   uint64_t seq_out = 0;   // last sequence number sent to this incarnation
   uint64_t seq_in = 0;    // last sequence number received from it
+  // Acknowledgements (cm:ack; docs/api.md, "Delivery"):
+  uint64_t acked = 0;      // seq_out it acknowledged, or that was noted as maybe lost
+  uint64_t seq_acked = 0;  // seq_in we acknowledged to it
+  bool ack_owed = false;   // in the session's list of peers to acknowledge
+  // The incarnation this one replaced: its late messages, read after we
+  // learned of the new one, must not point us back at a dead process.
+  Address previous;
   uint64_t sent = 0, received = 0, lost = 0;
   uint64_t unreported = 0;  // sends not yet reported to the name server
 };

@@ -21,10 +21,12 @@
 #include <unordered_map>
 #include <vector>
 
+#include "codec/frame.h"
 #include "codec/message.h"
 #include "naming/name_client.h"
 #include "session/handler_table.h"
 #include "session/peer.h"
+#include "session/unacked.h"
 #include "transport/dialer.h"
 #include "transport/listener.h"
 #include "util/status.h"
@@ -39,6 +41,7 @@ struct SessionStats {
   uint64_t unhandled = 0;      // no handler, no default handler: dropped
   uint64_t malformed = 0;      // frames that did not decode: dropped
   uint64_t lost = 0;           // gaps in peers' sequence numbers
+  uint64_t unacked = 0;        // sent, then the peer went away before acknowledging them (unacked.h)
 };
 
 class Session {
@@ -91,6 +94,13 @@ class Session {
   void Housekeeping();
   void ReportConnects();
   void Reply(Peer& to, const char* type, Message& reply);
+  // Acknowledgement accounting (unacked.h).
+  void SendAcks();
+  bool SendAck(Peer& peer);
+  void Acknowledged(const Envelope& env, Message& ack);
+  void NoteUnacked(Peer& peer);
+  void QueueEmpty();
+  void ReadLastAcks();
 
   bool started_ = false;
   bool registered_ = false;
@@ -114,11 +124,15 @@ class Session {
   std::vector<std::unique_ptr<Message>> dispatch_messages_;  // one per nesting level
   size_t dispatch_depth_ = 0;
   std::deque<Incoming> read_ahead_;  // taken from the listener to be counted (cm:info)
+  std::vector<Peer*> acks_owed_;     // peers whose seq_in moved since we acknowledged it
+  UnackedLedger unacked_;
 
   SessionStats stats_;
   int send_timeout_ms_ = 2000;
   Clock::time_point next_report_{};
   Clock::time_point next_link_check_{};  // see Wait()
+  Clock::time_point next_idle_ack_{};
+  Clock::time_point drained_at_{};  // last time the queue was found empty, while unacked_ waits
   Clock::time_point reregister_at_ = Clock::time_point::max();
   std::vector<zmq_pollitem_t> poll_items_;
 };
