@@ -3,6 +3,7 @@
 #   make deps      install the Debian packages the build needs (if missing)
 #   make           configure and build (library, CmNameServer, tools, tests)
 #   make test      deps + build + every test (ctest)
+#   make scale     deps + build + the scale test alone: 500 processes (not in make test; CI runs it)
 #   make demo      deps + build + run examples/demo.sh
 #   make test-asan every test again, built with AddressSanitizer + UBSan (build-asan/)
 #   make bench     the benchmarks; rewrites bench/BENCHMARKS.md
@@ -16,6 +17,7 @@ PACKAGES := libzmq3-dev cppzmq-dev libmsgpack-cxx-dev libboost-program-options-d
 SUDO     := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: all deps build test test-asan bench demo install clean
+.PHONY: scale
 .NOTPARALLEL: # prerequisites run in the order listed: deps before build
 
 all: build
@@ -35,6 +37,10 @@ build:
 
 test: deps build
 	ctest --test-dir $(BUILD) --output-on-failure
+
+# compat-tests/scale: its ctest configuration keeps it out of plain ctest.
+scale: deps build
+	ctest --test-dir $(BUILD) -C scale -L scale --no-tests=error --output-on-failure
 
 # The fuzzer has its own sanitizers; the install test links uninstrumented
 # programs against the instrumented library, which ASan refuses.
