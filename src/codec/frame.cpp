@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
-#include <optional>
 #include <type_traits>
 
 #include "Cm/CmDefs.h"
@@ -314,45 +313,12 @@ class FrameVisitor : public msgpack::null_visitor {
   std::string_view type_;
 };
 
-// msgpack::parse() builds a parser, and allocates its stack, for every
-// frame; this keeps one per thread and re-initialises it.
-//
-// It also keeps the head of the last frame it parsed in full: the envelope up
-// to the sequence number, [version, type, sender, reply_to].  Frames of one
-// stream (one sender, one type) repeat those bytes, so a frame that starts
-// with them has the same values there, at the same offsets: only its
-// sequence number and items are parsed.
-struct Parser {
-  FrameVisitor visitor;
-  msgpack::detail::parse_helper<FrameVisitor> helper{visitor};
-  std::string head;  // empty: none yet
-  size_t type_at = 0, sender_at = 0, reply_to_at = 0;  // offsets in `head`
-  size_t type_size = 0, sender_size = 0, reply_to_size = 0;
-};
-
-// Set when this thread's parser is destroyed; trivially destructible, so it
-// can still be read after that (when exit() has run the thread_local
-// destructors and the session's atexit handler decodes what is left).
-thread_local bool t_parser_gone = false;
-
-struct ThreadParser : Parser {
-  ~ThreadParser() { t_parser_gone = true; }
-};
-
-// This thread's parser, or nullptr once it is destroyed.  Out of line:
-// inlined, the thread-local's address is looked up again at every use inside
-// the parser (a __tls_get_addr call per msgpack element).
-[[gnu::noinline]] Parser* ThisThreadsParser() {
-  if (t_parser_gone) return nullptr;
-  thread_local ThreadParser parser;
-  return &parser;
-}
-
 // One msgpack object from data[*offset], as msgpack::detail::parse_imp() does.
-msgpack::parse_return ParseObject(Parser& parser, const char* data, size_t size, size_t* offset) {
-  parser.helper.init();
+template <typename Helper>
+msgpack::parse_return ParseObject(Helper& helper, const char* data, size_t size, size_t* offset) {
+  helper.init();
   try {
-    return parser.helper.execute(data, size, *offset);
+    return helper.execute(data, size, *offset);
   } catch (const std::exception&) {
     return msgpack::PARSE_PARSE_ERROR;  // msgpack-cxx throws on some limits (e.g. depth)
   }
@@ -361,61 +327,6 @@ msgpack::parse_return ParseObject(Parser& parser, const char* data, size_t size,
 const char* Refusal(const FrameVisitor& visitor, msgpack::parse_return ret) {
   if (visitor.error() != nullptr) return visitor.error();
   return ret == msgpack::PARSE_CONTINUE ? "truncated frame" : "not valid msgpack";
-}
-
-// After a full parse: the head as our encoder writes it, kept if the frame
-// starts with exactly those bytes (another encoder may write the same values
-// differently).
-void RememberHead(Parser& parser, const char* data, size_t size, const Envelope& env, std::string_view type) {
-  parser.head.clear();
-  StringBuffer buffer{parser.head};
-  msgpack::packer<StringBuffer> pk(buffer);
-  PackHead(type, env, pk);
-  if (parser.head.size() >= size || std::memcmp(data, parser.head.data(), parser.head.size()) != 0) {
-    parser.head.clear();
-    return;
-  }
-  // The views point into the frame (an empty one may not: msgpack-cxx gives
-  // no position for an empty string, and none is needed).
-  auto at = [data](std::string_view s) { return s.empty() ? size_t{0} : static_cast<size_t>(s.data() - data); };
-  parser.type_at = at(type);
-  parser.type_size = type.size();
-  parser.sender_at = at(env.sender);
-  parser.sender_size = env.sender.size();
-  parser.reply_to_at = at(env.reply_to);
-  parser.reply_to_size = env.reply_to.size();
-}
-
-// Returns why the frame is refused, or nullptr.
-const char* Parse(const char* data, size_t size, Envelope* envelope, Message* message) {
-  std::optional<Parser> spare;
-  Parser* mine = ThisThreadsParser();
-  Parser& parser = mine != nullptr ? *mine : spare.emplace();
-  FrameVisitor& visitor = parser.visitor;
-  visitor.Start(data, size, envelope, message);
-  size_t offset = 0;
-  const std::string& head = parser.head;
-  bool known = !head.empty() && size > head.size() && std::memcmp(data, head.data(), head.size()) == 0;
-  if (known) {
-    message->SetType(data + parser.type_at, parser.type_size);
-    envelope->sender = std::string_view(data + parser.sender_at, parser.sender_size);
-    envelope->reply_to = std::string_view(data + parser.reply_to_at, parser.reply_to_size);
-    visitor.ResumeAtSeq();
-    offset = head.size();
-    for (size_t field = kSeqField; field < kEnvelopeFields; ++field) {
-      msgpack::parse_return ret = ParseObject(parser, data, size, &offset);
-      if (ret != msgpack::PARSE_SUCCESS || visitor.error() != nullptr) return Refusal(visitor, ret);
-      visitor.EndField();
-    }
-    visitor.EndEnvelope();
-  } else {
-    msgpack::parse_return ret = ParseObject(parser, data, size, &offset);
-    if (ret != msgpack::PARSE_SUCCESS || visitor.error() != nullptr) return Refusal(visitor, ret);
-  }
-  if (offset != size) return "trailing bytes after the frame";
-  if (!visitor.complete()) return "incomplete envelope";
-  if (!known) RememberHead(parser, data, size, *envelope, visitor.type());
-  return nullptr;
 }
 
 class CopiedFrame : public FrameBuffer {
@@ -441,10 +352,31 @@ void Encode(const Envelope& envelope, const Message& message, char* out) {
   Pack(envelope, message, writer);
 }
 
-Status DecodeInPlace(const char* data, size_t size, Envelope* envelope, Message* message) {
+// msgpack::parse() builds a parser, and allocates its stack, for every
+// frame; a decoder keeps one.  It also keeps the head of the last frame it
+// parsed in full: the envelope up to the sequence number, [version, type,
+// sender, reply_to].  Frames of one stream (one sender, one type) repeat
+// those bytes, so a frame that starts with them has the same values there,
+// at the same offsets: only its sequence number and items are parsed.
+struct FrameDecoder::Parser {
+  FrameVisitor visitor;
+  msgpack::detail::parse_helper<FrameVisitor> helper{visitor};
+  std::string head;  // empty: none yet
+  size_t type_at = 0, sender_at = 0, reply_to_at = 0;  // offsets in `head`
+  size_t type_size = 0, sender_size = 0, reply_to_size = 0;
+
+  // Returns why the frame is refused, or nullptr.
+  const char* Parse(const char* data, size_t size, Envelope* envelope, Message* message);
+  void RememberHead(const char* data, size_t size, const Envelope& env, std::string_view type);
+};
+
+FrameDecoder::FrameDecoder() : parser_(std::make_unique<Parser>()) {}
+FrameDecoder::~FrameDecoder() = default;
+
+Status FrameDecoder::Decode(const char* data, size_t size, Envelope* envelope, Message* message) {
   message->Reset();
   *envelope = Envelope();
-  const char* error = Parse(data, size, envelope, message);
+  const char* error = parser_->Parse(data, size, envelope, message);
   if (error != nullptr) {
     message->Reset();
     *envelope = Envelope();
@@ -453,8 +385,57 @@ Status DecodeInPlace(const char* data, size_t size, Envelope* envelope, Message*
   return Status::Ok();
 }
 
+const char* FrameDecoder::Parser::Parse(const char* data, size_t size, Envelope* envelope, Message* message) {
+  visitor.Start(data, size, envelope, message);
+  size_t offset = 0;
+  bool known = !head.empty() && size > head.size() && std::memcmp(data, head.data(), head.size()) == 0;
+  if (known) {
+    message->SetType(data + type_at, type_size);
+    envelope->sender = std::string_view(data + sender_at, sender_size);
+    envelope->reply_to = std::string_view(data + reply_to_at, reply_to_size);
+    visitor.ResumeAtSeq();
+    offset = head.size();
+    for (size_t field = kSeqField; field < kEnvelopeFields; ++field) {
+      msgpack::parse_return ret = ParseObject(helper, data, size, &offset);
+      if (ret != msgpack::PARSE_SUCCESS || visitor.error() != nullptr) return Refusal(visitor, ret);
+      visitor.EndField();
+    }
+    visitor.EndEnvelope();
+  } else {
+    msgpack::parse_return ret = ParseObject(helper, data, size, &offset);
+    if (ret != msgpack::PARSE_SUCCESS || visitor.error() != nullptr) return Refusal(visitor, ret);
+  }
+  if (offset != size) return "trailing bytes after the frame";
+  if (!visitor.complete()) return "incomplete envelope";
+  if (!known) RememberHead(data, size, *envelope, visitor.type());
+  return nullptr;
+}
+
+// After a full parse: the head as our encoder writes it, kept if the frame
+// starts with exactly those bytes (another encoder may write the same values
+// differently).
+void FrameDecoder::Parser::RememberHead(const char* data, size_t size, const Envelope& env, std::string_view type) {
+  head.clear();
+  StringBuffer buffer{head};
+  msgpack::packer<StringBuffer> pk(buffer);
+  PackHead(type, env, pk);
+  if (head.size() >= size || std::memcmp(data, head.data(), head.size()) != 0) {
+    head.clear();
+    return;
+  }
+  // The views point into the frame (an empty one may not: msgpack-cxx gives
+  // no position for an empty string, and none is needed).
+  auto at = [data](std::string_view s) { return s.empty() ? size_t{0} : static_cast<size_t>(s.data() - data); };
+  type_at = at(type);
+  type_size = type.size();
+  sender_at = at(env.sender);
+  sender_size = env.sender.size();
+  reply_to_at = at(env.reply_to);
+  reply_to_size = env.reply_to.size();
+}
+
 Status Decode(std::unique_ptr<FrameBuffer> frame, Envelope* envelope, Message* message) {
-  Status s = DecodeInPlace(frame->data(), frame->size(), envelope, message);
+  Status s = FrameDecoder().Decode(frame->data(), frame->size(), envelope, message);
   if (s.ok()) message->AdoptFrame(std::move(frame));
   return s;
 }

@@ -5,9 +5,8 @@
 // Encoding is two passes over the message: one that only counts bytes, one
 // that writes into memory of exactly that size (the transport's zmq message),
 // so a message is copied once, from the caller's items to the wire buffer.
-// Decoding is a single pass of msgpack's visitor parser (one per thread,
-// reused); items point into the frame, which the message keeps (or the
-// caller, DecodeInPlace).
+// Decoding is a single pass of msgpack's visitor parser; items point into
+// the frame, which the message keeps (or the caller: FrameDecoder).
 #ifndef CM_CODEC_FRAME_H
 #define CM_CODEC_FRAME_H
 
@@ -43,10 +42,24 @@ void Encode(const Envelope& envelope, const Message& message, char* out);
 // is then left empty.  Never reads outside [data, data+size).
 Status Decode(std::unique_ptr<FrameBuffer> frame, Envelope* envelope, Message* message);
 
-// The same, but the message points into [data, data+size) without owning it:
-// the caller keeps those bytes alive and unchanged while the message (and the
-// envelope) is used.  The receive path: no holder allocated per message.
-Status DecodeInPlace(const char* data, size_t size, Envelope* envelope, Message* message);
+// Decodes one frame after another, keeping what the next one can reuse
+// (msgpack-cxx's parser, and the head of the last frame: see frame.cpp).
+// The message points into [data, data+size) without owning it: the caller
+// keeps those bytes alive and unchanged while the message (and the envelope)
+// is used.  Otherwise as Decode().  One decoder per thread at a time.
+class FrameDecoder {
+ public:
+  FrameDecoder();
+  ~FrameDecoder();
+  FrameDecoder(const FrameDecoder&) = delete;
+  FrameDecoder& operator=(const FrameDecoder&) = delete;
+
+  Status Decode(const char* data, size_t size, Envelope* envelope, Message* message);
+
+ private:
+  struct Parser;
+  std::unique_ptr<Parser> parser_;
+};
 
 // Decode a plain byte range (copied): for tests, fuzzers and tools.
 Status DecodeCopy(const char* data, size_t size, Envelope* envelope, Message* message);

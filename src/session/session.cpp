@@ -462,7 +462,7 @@ int Session::DispatchOne() {
   } level{++dispatch_depth_, message};
   Envelope env;
   // The message points into in.frame, which outlives it (~Level resets it).
-  Status s = DecodeInPlace(static_cast<const char*>(in.frame.data()), in.frame.size(), &env, &message);
+  Status s = decoder_.Decode(static_cast<const char*>(in.frame.data()), in.frame.size(), &env, &message);
   if (!s.ok() || env.sender.empty()) {
     ++stats_.malformed;
     if (Every(&last_malformed_log))

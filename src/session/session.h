@@ -123,6 +123,7 @@ class Session {
   std::deque<std::pair<bool, Peer*>> callbacks_;  // (connected?, peer), run in Wait
   std::vector<std::unique_ptr<Message>> dispatch_messages_;  // one per nesting level
   size_t dispatch_depth_ = 0;
+  FrameDecoder decoder_;  // reused for every received frame (codec/frame.h)
   std::deque<Incoming> read_ahead_;  // taken from the listener to be counted (cm:info)
   std::vector<Peer*> acks_owed_;     // peers whose seq_in moved since we acknowledged it
   UnackedLedger unacked_;
