@@ -29,12 +29,19 @@ struct RoundTripResults {
   Latency tcp, zmq, cm;
 };
 
+// CPU time per message of each process of a throughput run (all its threads,
+// ZeroMQ's I/O thread included), in microseconds; one entry per run.
+struct CpuPerMessage {
+  Rate sender_us, receiver_us;
+};
+
 struct ThroughputResults {
   std::string error;
   size_t messages = 0;       // per run
   size_t cm_frame_bytes = 0; // what CmMessageSend put on the wire (captured)
   size_t raw_small_bytes = 44;
   Rate zmq_frame, zmq_small, cm;  // messages/s
+  CpuPerMessage zmq_frame_cpu, zmq_small_cpu, cm_cpu;
   long sink_errors = 0, send_failures = 0;
 };
 

@@ -65,6 +65,21 @@ std::string CaptureCmFrame(Setup& setup, int index) {
   return frame;
 }
 
+// CPU time of the driver (the sender) and of a sink over one run.
+class CpuMeter {
+ public:
+  explicit CpuMeter(const Child& sink) : sink_(sink.pid()), sender0_(CpuSeconds(0)), receiver0_(CpuSeconds(sink_)) {}
+  void Record(size_t n, CpuPerMessage* out) const {
+    double per = 1e6 / static_cast<double>(n);
+    out->sender_us.runs.push_back((CpuSeconds(0) - sender0_) * per);
+    out->receiver_us.runs.push_back((CpuSeconds(sink_) - receiver0_) * per);
+  }
+
+ private:
+  pid_t sink_;
+  double sender0_, receiver0_;
+};
+
 double RawRun(void* push, const std::string& bytes, size_t n, Child& sink) {
   Clock::time_point t0 = Clock::now();
   for (size_t i = 0; i < n; ++i)
@@ -116,10 +131,17 @@ ThroughputResults MeasureThroughput(Setup& setup, const Options& options) {
   if (push == nullptr) throw Failure("cannot connect to " + endpoint);
   CmMessage m = CmMessageNew();
   for (int run = 0; run <= options.runs; ++run) {  // run 0 warms up
+    bool timed = run > 0;
+    CpuMeter meter(raw_sink);
     double frame_rate = RawRun(push, frame, r.messages, raw_sink);
+    if (timed) meter.Record(r.messages, &r.zmq_frame_cpu);
+    meter = CpuMeter(raw_sink);
     double small_rate = RawRun(push, small, r.messages, raw_sink);
+    if (timed) meter.Record(r.messages, &r.zmq_small_cpu);
+    meter = CpuMeter(cm_sink);
     double cm_rate = CmRun(m, r.messages, cm_sink, &r);
-    if (run == 0) continue;
+    if (timed) meter.Record(r.messages, &r.cm_cpu);
+    if (!timed) continue;
     r.zmq_frame.runs.push_back(frame_rate);
     r.zmq_small.runs.push_back(small_rate);
     r.cm.runs.push_back(cm_rate);

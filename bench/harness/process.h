@@ -66,6 +66,10 @@ void DieWithParent();
 // Fields of /proc/<pid>/status, in kB (VmRSS, RssAnon, RssFile); -1 if unreadable.
 long StatusKb(pid_t pid, const char* field);
 
+// User + system CPU time of a process, all its threads, so far (/proc/<pid>/stat,
+// in clock ticks of 10 ms); pid 0: this process.  -1 if unreadable.
+double CpuSeconds(pid_t pid);
+
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int FreePort();
 
