@@ -13,6 +13,7 @@
 #include "stop_signal.h"
 #include "transport/context.h"
 #include "util/log.h"
+#include "util/open_files.h"
 
 namespace po = boost::program_options;
 
@@ -88,6 +89,7 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  long open_files = cm::RaiseOpenFileLimit();  // one descriptor per client
   cm::StopSignal stop;
   s = cm::StopSignal::Install(&stop);
   std::unique_ptr<cm::NameServer> server;
@@ -96,8 +98,8 @@ int main(int argc, char** argv) {
     CM_ERROR("%s", s.message().c_str());
     return 1;
   }
-  CM_INFO("serving domain '%s' (%s) on %s, version %s, %s", domain.name.c_str(), domain.source.c_str(),
-          server->address().endpoint.c_str(), CM_VERSION,
+  CM_INFO("serving domain '%s' (%s) on %s, version %s, up to %ld open files, %s", domain.name.c_str(),
+          domain.source.c_str(), server->address().endpoint.c_str(), CM_VERSION, open_files,
           domain.security.enabled() ? ("members only: secret " + domain.security.source).c_str()
                                     : "open to all (no domain secret)");
   std::string why = server->Run(stop.fd());

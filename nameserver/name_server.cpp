@@ -62,7 +62,7 @@ Status NameServer::Open(const NameServerOptions& options, std::unique_ptr<Regist
   spec.advertised_host = options.host;
   spec.first_port = options.port;
   spec.port_count = 1;  // the domain's port or nothing: clients only look there
-  spec.heartbeats = true;  // clients always read: a silent host is dropped in 2 s
+  spec.heartbeats = true;  // clients always read: a silent one is dropped in 5 s
   spec.security = options.security;
   server->domain_ = options.domain;
   Status s = Listener::Open(spec, &server->listener_);

@@ -9,7 +9,6 @@ RequestChannel::RequestChannel(const std::string& endpoint, const std::string& r
                                const Security& security)
     : endpoint_(endpoint), socket_(ZmqContext(), zmq::socket_type::dealer) {
   ApplyCommonOptions(socket_);
-  ApplyHeartbeats(socket_);
   ApplyClientSecurity(security, socket_);
   socket_.set(zmq::sockopt::immediate, 1);
   socket_.set(zmq::sockopt::routing_id, routing_id);
