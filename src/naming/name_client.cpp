@@ -69,10 +69,23 @@ Status NameClient::CallOne(RequestChannel& channel, Message& request, Message* r
   }
 }
 
+std::vector<RequestChannel*> NameClient::UpFirst() {
+  std::vector<RequestChannel*> ordered;
+  for (auto& channel : channels_)
+    if (channel->LinkUp()) ordered.push_back(channel.get());
+  for (auto& channel : channels_)
+    if (!channel->LinkUp()) ordered.push_back(channel.get());
+  return ordered;
+}
+
 Status NameClient::Call(Message& request, Message* reply, int timeout_ms) {
   Status last = Status::Unavailable("no name server configured");
-  for (auto& channel : channels_) {
-    last = CallOne(*channel, request, reply, timeout_ms);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  std::vector<RequestChannel*> channels = UpFirst();
+  for (size_t i = 0; i < channels.size(); ++i) {
+    // Shared out: one that just died (its monitor has not said so yet) must
+    // leave the others time to answer.
+    last = CallOne(*channels[i], request, reply, RemainingMs(deadline) / static_cast<int>(channels.size() - i));
     if (last.ok() || last.code() == Status::Code::kRefused) return last;
   }
   return last;
@@ -126,9 +139,11 @@ Status NameClient::Lookup(const std::string& name, NameRecord* record, int timeo
   request.SetType("NSGetAddress");
   request.PutText(name.c_str());
   Status last = Status::Unavailable("no name server configured");
-  for (auto& channel : channels_) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  std::vector<RequestChannel*> channels = UpFirst();
+  for (size_t i = 0; i < channels.size(); ++i) {
     Message reply;
-    Status s = CallOne(*channel, request, &reply, timeout_ms);
+    Status s = CallOne(*channels[i], request, &reply, RemainingMs(deadline) / static_cast<int>(channels.size() - i));
     if (s.ok()) {
       const char* address = reply.GetText();
       const char* host = reply.GetText();

@@ -72,6 +72,9 @@ class NameClient {
   // `timeout_ms` to hand the request over, `answer_ms` (-1: the same) for
   // the answer.
   Status CallOne(RequestChannel& channel, Message& request, Message* reply, int timeout_ms, int answer_ms = -1);
+  // The channels whose link is up first: a question that any name server
+  // can answer must not wait for one that is down.
+  std::vector<RequestChannel*> UpFirst();
 
   DomainConfig domain_;
   std::string sender_;

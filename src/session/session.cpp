@@ -12,17 +12,20 @@
 #include "transport/tuning.h"
 #include "transport/zmq_frame.h"
 #include "util/log.h"
+#include "util/open_files.h"
 
 namespace cm {
 namespace {
 
 constexpr int kRegisterTimeoutMs = 5000;  // to reach a name server; answers may take 10 s
-constexpr int kLookupTimeoutMs = 1000;
 constexpr int kUnregisterTimeoutMs = 500;
 constexpr int kCloseLingerMs = 1000;
 constexpr int kHousekeepingMs = 1000;  // connect reports, re-registration
 constexpr int kDispatchBudget = 65536;
 constexpr int kLinkCheckMs = 100;  // see Wait()  // per pass of a zero-timeout wait
+// An idle process sleeps on all its sockets, waking for a message or a link
+// event, and at least this often for the connect reports.
+constexpr int kIdleSleepMs = 1000;
 // Acknowledgements go out at every link check, and also when the queue is
 // found empty, but then at most this often: a receiver keeping up with a
 // fast sender finds its queue empty between most messages.
@@ -59,6 +62,9 @@ Status Session::Start() {
     return s;
   }
   host_ = LocalHostName();
+  // Two descriptors per peer that sends to us and that we answer: the
+  // usual 1024 ends at ~500 peers.
+  RaiseOpenFileLimit();
   ListenSpec spec;
   spec.advertised_host = AdvertisedHost(domain_.name_servers.front().host);
   spec.first_port = domain_.first_port;
@@ -188,7 +194,9 @@ void Session::SetAddress(Peer& peer, const Address& address) {
 
 Status Session::Resolve(Peer& peer) {
   NameRecord record;
-  Status s = names_->Lookup(peer.name, &record, kLookupTimeoutMs);
+  // As patient as a send (CM_SEND_TIMEOUT): a name server slow under load
+  // must not fail sends that would have waited that long anyway.
+  Status s = names_->Lookup(peer.name, &record, send_timeout_ms_);
   if (!s.ok()) return s;
   Address address;
   if (!Address::Parse(record.address, &address))
@@ -252,7 +260,7 @@ bool Session::Deliver(Peer& peer, const Message& message, Clock::time_point dead
     if (now >= deadline) break;
     if (result == Dialer::SendResult::kNotConnected && now >= next_resolve) {
       NameRecord record;
-      Status s = names_->Lookup(peer.name, &record, std::min(kLookupTimeoutMs, MsUntil(deadline)));
+      Status s = names_->Lookup(peer.name, &record, MsUntil(deadline));
       if (s.IsNotFound()) {
         CM_WARN("send '%s' to '%s': it is no longer registered (it exited or died)", message.type(),
                 peer.name.c_str());
@@ -572,20 +580,27 @@ bool Session::Wait(double seconds) {
   bool forever = seconds < 0;
   auto deadline = forever ? Clock::time_point::max()
                           : Clock::now() + std::chrono::microseconds(static_cast<int64_t>(seconds * 1e6));
-  // The hot path sleeps on the listener alone: every socket added to a
-  // zmq_poll costs system calls on each wake-up.  The monitors and the name
-  // server links are looked at (without sleeping) every kLinkCheckMs, so a
-  // link event waits at most that long (counted across calls: a program
-  // calling WaitWithTimeout(0) in a tight loop pays it once per interval).
+  // While messages come, the loop sleeps on the listener alone: every
+  // socket added to a zmq_poll costs system calls on each wake-up.  The
+  // monitors and the name server links are then looked at (without
+  // sleeping) every kLinkCheckMs, so a link event waits at most that long
+  // (counted across calls: a program calling WaitWithTimeout(0) in a tight
+  // loop pays it once per interval).  Once a whole interval passed without a
+  // message and nothing is owed (acks, reports, a registration), it sleeps
+  // on every socket instead: an idle process costs nothing, where waking
+  // every 100 ms made 500 idle processes take most of a CPU.
   for (;;) {
     if (Clock::now() >= next_link_check_) {
       if (zmq_poll(poll_items_.data() + 1, static_cast<int>(poll_items_.size()) - 1, 0) > 0) ProcessLinkEvents();
       next_link_check_ = Clock::now() + std::chrono::milliseconds(kLinkCheckMs);
+      quiet_interval_ = dispatched_since_check_ == 0;
+      dispatched_since_check_ = 0;
       Housekeeping();
     }
     RunCallbacks();
     for (int budget = kDispatchBudget; budget > 0; --budget) {
       int r = DispatchOne();
+      dispatched_since_check_ += r;
       if (!started_) return r == 2;  // a handler closed the server
       if (r == 0) {
         QueueEmpty();
@@ -603,7 +618,14 @@ bool Session::Wait(double seconds) {
       if (Clock::now() >= deadline) return false;
       timeout_ms = std::min(timeout_ms, MsUntil(deadline));
     }
-    listener_->WaitForMessage(timeout_ms);  // fewer system calls than zmq_poll (listener.h)
+    if (quiet_interval_ && dispatched_since_check_ == 0 && acks_owed_.empty() && unacked_.empty() &&
+        reregister_at_ == Clock::time_point::max()) {
+      int idle_ms = forever ? kIdleSleepMs : std::min(kIdleSleepMs, MsUntil(deadline));
+      zmq_poll(poll_items_.data(), static_cast<int>(poll_items_.size()), idle_ms);
+      next_link_check_ = Clock::now();  // whatever woke us: look at the links first
+    } else {
+      listener_->WaitForMessage(timeout_ms);  // fewer system calls than zmq_poll (listener.h)
+    }
   }
 }
 

@@ -132,6 +132,8 @@ class Session {
   int send_timeout_ms_ = 2000;
   Clock::time_point next_report_{};
   Clock::time_point next_link_check_{};  // see Wait()
+  long dispatched_since_check_ = 0;      // messages, since the last link check
+  bool quiet_interval_ = false;          // none in the interval before it
   Clock::time_point next_idle_ack_{};
   Clock::time_point drained_at_{};  // last time the queue was found empty, while unacked_ waits
   Clock::time_point reregister_at_ = Clock::time_point::max();

@@ -48,7 +48,8 @@ void RequestChannel::DrainMonitor() {
     if (event.event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL || event.event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) {
       refused_ = true;
     } else {
-      if (event.event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED) refused_ = false;
+      up_ = event.event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED;
+      if (up_) refused_ = false;
       events_.push_back(LinkEvent{event.event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED, event.endpoint});
     }
   }
@@ -58,6 +59,11 @@ void RequestChannel::TakeEvents(std::vector<LinkEvent>* events) {
   DrainMonitor();
   events->insert(events->end(), events_.begin(), events_.end());
   events_.clear();
+}
+
+bool RequestChannel::LinkUp() {
+  DrainMonitor();
+  return up_;
 }
 
 bool RequestChannel::HandshakeRefused() {

@@ -35,6 +35,8 @@ class RequestChannel {
   // True once the server refused our handshake: a mismatch of the domain's
   // secret (transport/security.h), the only thing that fails one.
   bool HandshakeRefused();
+  // Whether the connection is up now, as far as the monitor has said.
+  bool LinkUp();
 
  private:
   void DrainMonitor();
@@ -42,6 +44,7 @@ class RequestChannel {
   std::string endpoint_;
   std::vector<LinkEvent> events_;  // drained from the monitor, not yet taken
   bool refused_ = false;
+  bool up_ = false;
   zmq::socket_t socket_;
   std::unique_ptr<Monitor> monitor_;
 };
