@@ -4,6 +4,7 @@
 #   make           configure and build (library, CmNameServer, tools, tests)
 #   make test      deps + build + every test (ctest)
 #   make scale     deps + build + the scale test alone: 500 processes (not in make test; CI runs it)
+#   make soak      deps + build + the soak test alone: 50 processes, random kills (about 3 min; not in make test)
 #   make demo      deps + build + run examples/demo.sh
 #   make test-asan every test again, built with AddressSanitizer + UBSan (build-asan/)
 #   make bench     the benchmarks; rewrites bench/BENCHMARKS.md
@@ -18,6 +19,7 @@ SUDO     := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: all deps build test test-asan bench demo install clean
 .PHONY: scale
+.PHONY: soak
 .NOTPARALLEL: # prerequisites run in the order listed: deps before build
 
 all: build
@@ -41,6 +43,11 @@ test: deps build
 # compat-tests/scale: its ctest configuration keeps it out of plain ctest.
 scale: deps build
 	ctest --test-dir $(BUILD) -C scale -L scale --no-tests=error --output-on-failure
+
+# compat-tests/soak: a program of its own, not registered with ctest.
+# SOAK_SECONDS (of chaos, default 150), SOAK_PROCESSES, SOAK_RATE, SOAK_SEED.
+soak: deps build
+	$(BUILD)/bin/cm_soak
 
 # The fuzzer has its own sanitizers; the install test links uninstrumented
 # programs against the instrumented library, which ASan refuses.
