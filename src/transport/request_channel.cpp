@@ -12,7 +12,7 @@ RequestChannel::RequestChannel(const std::string& endpoint, const std::string& r
   ApplyClientSecurity(security, socket_);
   socket_.set(zmq::sockopt::immediate, 1);
   socket_.set(zmq::sockopt::routing_id, routing_id);
-  monitor_ = std::make_unique<Monitor>(socket_, ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_DISCONNECTED |
+  monitor_ = std::make_unique<Monitor>(socket_, ZMQ_EVENT_CONNECTED | ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_DISCONNECTED |
                                                     ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
                                                     ZMQ_EVENT_HANDSHAKE_FAILED_AUTH);
   socket_.connect(endpoint);
@@ -42,15 +42,30 @@ bool RequestChannel::Receive(zmq::message_t* frame, int timeout_ms) {
   return true;
 }
 
+// A connection that closes after TCP connected but before the handshake
+// was done was refused: by a mechanism mismatch or by the server's ZAP
+// handler (which may hang up before we could read why).
 void RequestChannel::DrainMonitor() {
   SocketEvent event;
   while (monitor_->Next(&event)) {
-    if (event.event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL || event.event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) {
-      refused_ = true;
-    } else {
-      up_ = event.event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED;
-      if (up_) refused_ = false;
-      events_.push_back(LinkEvent{event.event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED, event.endpoint});
+    switch (event.event) {
+      case ZMQ_EVENT_CONNECTED:
+        tcp_connected_ = true;
+        break;
+      case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL:
+      case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH:
+        refused_ = true;
+        break;
+      case ZMQ_EVENT_HANDSHAKE_SUCCEEDED:
+        up_ = true;
+        refused_ = false;
+        events_.push_back(LinkEvent{true, event.endpoint});
+        break;
+      case ZMQ_EVENT_DISCONNECTED:
+        if (!up_ && tcp_connected_) refused_ = true;
+        if (up_) events_.push_back(LinkEvent{false, event.endpoint});
+        up_ = tcp_connected_ = false;
+        break;
     }
   }
 }

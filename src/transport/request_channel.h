@@ -44,7 +44,8 @@ class RequestChannel {
   std::string endpoint_;
   std::vector<LinkEvent> events_;  // drained from the monitor, not yet taken
   bool refused_ = false;
-  bool up_ = false;
+  bool up_ = false;             // handshake done
+  bool tcp_connected_ = false;  // TCP up, handshake maybe not yet
   zmq::socket_t socket_;
   std::unique_ptr<Monitor> monitor_;
 };
