@@ -30,7 +30,8 @@ ulimit -n "$hard"
 if [[ "$hard" -lt 4096 ]]; then echo "run.sh: only $hard file descriptors allowed; the name server section may fail" >&2; fi
 
 revision=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-if [[ -n "$(git status --porcelain -- src include nameserver bench 2>/dev/null | grep -v '^?? bench/' || true)" ]]; then
+# (The report itself, rewritten by the last run, does not count.)
+if [[ -n "$(git status --porcelain -- src include nameserver bench 2>/dev/null | grep -v '^?? bench/' | grep -v ' bench/BENCHMARKS.md$' || true)" ]]; then
   revision="$revision, with uncommitted changes in src/, include/, nameserver/ or bench/"
 fi
 
