@@ -21,6 +21,7 @@
 
 #include "codec/frame.h"
 #include "codec/message.h"
+#include "children.h"
 #include "free_port.h"
 #include "transport/request_channel.h"
 
@@ -80,16 +81,6 @@ bool WaitForPort(int port, milliseconds timeout) {
     if (Clock::now() >= deadline) return false;
     std::this_thread::sleep_for(milliseconds(5));
   }
-}
-
-// Waits up to `timeout` for `pid` to exit; true (with its wait status) if it did.
-bool WaitExit(pid_t pid, milliseconds timeout, int* status) {
-  Clock::time_point deadline = Clock::now() + timeout;
-  do {
-    if (waitpid(pid, status, WNOHANG) == pid) return true;
-    std::this_thread::sleep_for(milliseconds(5));
-  } while (Clock::now() < deadline);
-  return false;
 }
 
 // Runs `args` to completion; returns its exit code (-1: did not exit in 5 s),

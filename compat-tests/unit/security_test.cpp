@@ -16,6 +16,7 @@
 #include <string>
 #include <thread>
 
+#include "children.h"
 #include "free_port.h"
 #include "naming/domain.h"
 #include "naming/name_client.h"
@@ -63,21 +64,6 @@ pid_t Spawn(const std::vector<std::string>& args, const std::vector<std::string>
     _exit(127);
   }
   return pid;
-}
-
-bool WaitExit(pid_t pid, milliseconds timeout, int* status) {
-  Clock::time_point deadline = Clock::now() + timeout;
-  do {
-    if (waitpid(pid, status, WNOHANG) == pid) return true;
-    std::this_thread::sleep_for(milliseconds(10));
-  } while (Clock::now() < deadline);
-  return false;
-}
-
-void Stop(pid_t pid) {
-  if (pid <= 0) return;
-  kill(pid, SIGKILL);
-  waitpid(pid, nullptr, 0);
 }
 
 TEST(SecretFile, IsReadOnlyWhenPrivateAndWellFormed) {

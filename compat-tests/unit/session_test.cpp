@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "children.h"
 #include "free_port.h"
 #include "naming/name_client.h"
 #include "session/session.h"
@@ -50,12 +51,6 @@ pid_t StartEcho(const std::string& name, int stuck_seconds = -1) {
     _exit(127);
   }
   return pid;
-}
-
-void Stop(pid_t pid) {
-  if (pid <= 0) return;
-  kill(pid, SIGKILL);
-  waitpid(pid, nullptr, 0);
 }
 
 class SessionTest : public ::testing::Test {

@@ -70,12 +70,10 @@ Status NameClient::CallOne(RequestChannel& channel, Message& request, Message* r
 }
 
 std::vector<RequestChannel*> NameClient::UpFirst() {
-  std::vector<RequestChannel*> ordered;
-  for (auto& channel : channels_)
-    if (channel->LinkUp()) ordered.push_back(channel.get());
-  for (auto& channel : channels_)
-    if (!channel->LinkUp()) ordered.push_back(channel.get());
-  return ordered;
+  std::vector<RequestChannel*> up, down;
+  for (auto& channel : channels_) (channel->LinkUp() ? up : down).push_back(channel.get());
+  up.insert(up.end(), down.begin(), down.end());
+  return up;
 }
 
 Status NameClient::Call(Message& request, Message* reply, int timeout_ms) {
