@@ -1,5 +1,6 @@
 #include "session/session.h"
 
+#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -31,8 +32,17 @@ constexpr int kIdleSleepMs = 1000;
 // fast sender finds its queue empty between most messages.
 constexpr int kIdleAckMs = 10;
 
-int MsUntil(std::chrono::steady_clock::time_point t) {
-  auto us = std::chrono::duration_cast<std::chrono::microseconds>(t - std::chrono::steady_clock::now()).count();
+// steady_clock is CLOCK_MONOTONIC; the coarse variant counts from the same
+// origin, up to one tick (1-4 ms) behind, for a fraction of the cost.
+std::chrono::steady_clock::time_point CoarseNow() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+  return std::chrono::steady_clock::time_point(std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec));
+}
+
+int MsUntil(std::chrono::steady_clock::time_point t,
+            std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now()) {
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(t - now).count();
   return us <= 0 ? 0 : static_cast<int>((us + 999) / 1000);  // round up: never return early
 }
 
@@ -71,6 +81,10 @@ Status Session::Start() {
   spec.port_count = domain_.port_count;
   spec.answers = false;  // peers answer through their own dialer
   spec.security = domain_.security;
+  // "*", not "0.0.0.0": the same address, but libzmq takes any other text
+  // for a possible interface name and lists the interfaces (a netlink
+  // round trip, 0.15 ms per process start) before it parses it.
+  spec.bind_host = "*";
   s = Listener::Open(spec, &listener_);
   if (!s.ok()) {
     CM_ERROR("%s", s.message().c_str());
@@ -428,8 +442,8 @@ bool Session::HandleBuiltin(Message& message, Peer& sender) {
   return true;
 }
 
-bool Session::NextIncoming(Incoming* in) {
-  if (read_ahead_.empty()) return listener_->Receive(in);
+bool Session::NextIncoming(Incoming* in, int wait_ms) {
+  if (read_ahead_.empty()) return listener_->Receive(in, wait_ms);
   *in = std::move(read_ahead_.front());
   read_ahead_.pop_front();
   return true;
@@ -445,10 +459,11 @@ size_t Session::QueueDepth() {
   return read_ahead_.size();
 }
 
-// One message from the listener: 0 none queued, 1 handled, 2 a handler broke.
-int Session::DispatchOne() {
+// One message from the listener, waiting up to `wait_ms` for it: 0 none
+// came, 1 handled, 2 a handler broke.
+int Session::DispatchOne(int wait_ms) {
   Incoming in;
-  if (!NextIncoming(&in)) return 0;
+  if (!NextIncoming(&in, wait_ms)) return 0;
   static Clock::time_point last_malformed_log;
   if (in.malformed) {
     ++stats_.malformed;
@@ -598,35 +613,54 @@ bool Session::Wait(double seconds) {
       Housekeeping();
     }
     RunCallbacks();
+    // The first receive of a round may sleep until the next link check (or
+    // the deadline).  A wait without limit keeps sleeping in the receives
+    // after it, up to the link check.  A wait with a deadline only takes
+    // what is queued after a message, as its handlers may have used up the
+    // time.
+    int wait_ms = 0;
+    bool last_round = seconds == 0;  // still dispatches what is queued
+    if (!last_round) {
+      wait_ms = MsUntil(next_link_check_);
+      if (!forever) {
+        int left = MsUntil(deadline);
+        last_round = left == 0;
+        wait_ms = std::min(wait_ms, left);
+      }
+      if (Idle()) wait_ms = 0;  // it sleeps below, on every socket, if nothing is queued
+    }
     for (int budget = kDispatchBudget; budget > 0; --budget) {
-      int r = DispatchOne();
+      if (wait_ms != 0) AcksBeforeSleep();
+      int r = DispatchOne(wait_ms);
       dispatched_since_check_ += r;
       if (!started_) return r == 2;  // a handler closed the server
       if (r == 0) {
         QueueEmpty();
         break;
       }
-      if (r == 2) {
-        RunCallbacks();
-        return true;
+      RunCallbacks();
+      if (r == 2) return true;
+      if (!forever) {
+        wait_ms = 0;
+      } else {  // sleep again, up to the link check (by the coarse clock: it may be a tick late)
+        wait_ms = MsUntil(next_link_check_, CoarseNow());
+        if (wait_ms == 0) break;
       }
     }
-    RunCallbacks();
-    if (seconds == 0) return false;
-    int timeout_ms = MsUntil(next_link_check_);
-    if (!forever) {
-      if (Clock::now() >= deadline) return false;
-      timeout_ms = std::min(timeout_ms, MsUntil(deadline));
-    }
-    if (quiet_interval_ && dispatched_since_check_ == 0 && acks_owed_.empty() && unacked_.empty() &&
-        reregister_at_ == Clock::time_point::max()) {
+    if (last_round) return false;
+    if (Idle()) {
       int idle_ms = forever ? kIdleSleepMs : std::min(kIdleSleepMs, MsUntil(deadline));
       zmq_poll(poll_items_.data(), static_cast<int>(poll_items_.size()), idle_ms);
       next_link_check_ = Clock::now();  // whatever woke us: look at the links first
-    } else {
-      listener_->WaitForMessage(timeout_ms);  // fewer system calls than zmq_poll (listener.h)
     }
   }
+}
+
+// Nothing came in the last link-check interval nor since, and nothing is
+// owed: the wait may sleep on every socket.
+bool Session::Idle() const {
+  return quiet_interval_ && dispatched_since_check_ == 0 && acks_owed_.empty() && unacked_.empty() &&
+         reregister_at_ == Clock::time_point::max();
 }
 
 Peer* Session::Reference(const std::string& name) {
@@ -710,6 +744,17 @@ void Session::NoteUnacked(Peer& peer) {
 
 // The queue was found empty: every ack that had arrived has been read, and
 // it is a good moment to send ours.
+// A receive that may sleep goes first: acknowledgements owed would wait for
+// the next link check if it does.  Read on the coarse clock (a few ns, not
+// the ~40 of a precise read): a receiver keeping up pays it per message.
+void Session::AcksBeforeSleep() {
+  if (acks_owed_.empty()) return;
+  auto now = CoarseNow();
+  if (now < next_idle_ack_) return;
+  SendAcks();
+  next_idle_ack_ = now + std::chrono::milliseconds(kIdleAckMs);
+}
+
 void Session::QueueEmpty() {
   if (acks_owed_.empty() && unacked_.empty()) return;
   auto now = Clock::now();

@@ -86,8 +86,10 @@ class Session {
   void ProcessLinkEvents();
   void LinkLost(Peer& peer);
   void Announce(Peer& peer);
-  int DispatchOne();
-  bool NextIncoming(Incoming* in);
+  int DispatchOne(int wait_ms = 0);
+  bool NextIncoming(Incoming* in, int wait_ms = 0);
+  void AcksBeforeSleep();
+  bool Idle() const;
   size_t QueueDepth();
   bool HandleBuiltin(Message& message, Peer& sender);  // true if it was one
   void RunCallbacks();

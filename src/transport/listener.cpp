@@ -78,32 +78,15 @@ Status Listener::Open(const ListenSpec& spec, std::unique_ptr<Listener>* out) {
   return Status::Ok();
 }
 
-bool Listener::Receive(Incoming* in) {
-  if (has_waiting_) {
-    *in = std::move(waiting_);
-    has_waiting_ = false;
-    return true;
-  }
-  return Take(in, false);
-}
-
-bool Listener::WaitForMessage(int timeout_ms) {
-  if (has_waiting_) return true;
-  if (timeout_ms != receive_timeout_ms_) {
+bool Listener::Receive(Incoming* in, int timeout_ms) {
+  if (timeout_ms != 0 && timeout_ms != receive_timeout_ms_) {
     socket_.set(zmq::sockopt::rcvtimeo, timeout_ms);
     receive_timeout_ms_ = timeout_ms;
   }
-  has_waiting_ = Take(&waiting_, true);
-  return has_waiting_;
-}
-
-// One message; `wait`: for up to the socket's ZMQ_RCVTIMEO.  False when none
-// came (EAGAIN), or a signal interrupted the wait (EINTR).
-bool Listener::Take(Incoming* in, bool wait) {
   in->malformed = false;
   in->fd = -1;
   zmq::message_t& first = answers_ ? in->routing_id : in->frame;
-  if (zmq_msg_recv(first.handle(), socket_.handle(), wait ? 0 : ZMQ_DONTWAIT) < 0) return false;
+  if (zmq_msg_recv(first.handle(), socket_.handle(), timeout_ms != 0 ? 0 : ZMQ_DONTWAIT) < 0) return false;
   if (answers_) {
     if (!in->routing_id.more()) {  // cannot happen with ROUTER; be safe
       in->malformed = true;

@@ -53,13 +53,14 @@ class Listener {
   zmq::socket_t& socket() { return socket_; }
   zmq::socket_t& monitor_socket() { return monitor_->socket(); }
 
-  // Next message without waiting; false when none is queued.
-  bool Receive(Incoming* in);
-  // Sleeps until a message is queued or `timeout_ms` pass (-1: no limit);
-  // true if one is.  A blocking receive, whose message the next Receive()
-  // returns: one system call to sleep and one to wake, where zmq_poll on the
-  // socket makes about four, and more again when the message is read.
-  bool WaitForMessage(int timeout_ms);
+  // Next message, waiting up to `timeout_ms` for one (0: not at all, -1: no
+  // limit); false when none came, or a signal interrupted the wait.  Waiting
+  // here rather than in zmq_poll saves system calls: a receive that finds a
+  // message queued makes none, one that sleeps makes one to sleep and one to
+  // wake, where zmq_poll on the socket makes about four.  So the session
+  // goes straight to a waiting receive, not to a non-blocking one first (one
+  // more poll each time the queue is empty: a round trip pays it twice).
+  bool Receive(Incoming* in, int timeout_ms = 0);
   // Send `frame` back over the connection `routing_id` came on; false when
   // that connection is gone (or its queue is full), or this is an inbox.
   bool Reply(const zmq::message_t& routing_id, zmq::message_t& frame);
@@ -70,10 +71,7 @@ class Listener {
 
  private:
   explicit Listener(bool answers);
-  bool Take(Incoming* in, bool wait);
   bool answers_;
-  Incoming waiting_;  // received by WaitForMessage, not yet by Receive
-  bool has_waiting_ = false;
   int receive_timeout_ms_ = -1;  // the socket's ZMQ_RCVTIMEO
   zmq::socket_t socket_;
   std::unique_ptr<Monitor> monitor_;
