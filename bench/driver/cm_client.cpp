@@ -25,6 +25,11 @@ bool CmRoundTrip(CmMessage ping, const char* to, double timeout_s, Clock::time_p
   return CmMessageWaitWithTimeout(timeout_s) == CmMessageBreak;
 }
 
+void ReadAcknowledgements() {
+  // No handler breaks on an acknowledgement: this waits the whole time.
+  CmMessageWaitWithTimeout(0.15);
+}
+
 CmMessage NewPing(size_t size) {
   CmMessage ping = CmMessageNew();
   std::string payload(size, 'p');

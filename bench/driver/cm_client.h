@@ -16,6 +16,12 @@ bool OpenCmClient(const char* name);
 // reply came.
 bool CmRoundTrip(CmMessage ping, const char* to, double timeout_s, Clock::time_point* sent = nullptr);
 
+// Reads the driver's queue long enough for a sink's last acknowledgement
+// (cm:ack; a receiver sends it within 100 ms, at its next link check), so
+// that the library does not take what it sent the sink for messages that may
+// be lost when the sink is stopped.  Call after the sink counted a run.
+void ReadAcknowledgements();
+
 // A "Ping" message holding `size` bytes.
 CmMessage NewPing(size_t size);
 

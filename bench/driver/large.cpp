@@ -68,6 +68,7 @@ LargeResults MeasureLarge(Setup& setup, const Options& options) {
       if (r.send_failures > 0) throw Failure(std::to_string(r.send_failures) + " CmMessageSend calls failed");
       WaitForSink(cm_sink, r.messages, &r.sink_errors);
       cm[external] = MegabytesPerSecond(total, t0);
+      ReadAcknowledgements();
     }
     if (run == 0) continue;
     r.zmq.runs.push_back(raw);

@@ -10,7 +10,7 @@ namespace bench {
 namespace {
 
 constexpr unsigned kProtocolVersion = 1;
-constexpr unsigned kTagInt = 3, kTagText = 7;  // item tags (docs/protocol.md, "Frames")
+constexpr unsigned kTagInt = 3, kTagLong = 4, kTagText = 7;  // item tags (docs/protocol.md, "Frames")
 
 using Packer = msgpack::packer<msgpack::sbuffer>;
 
@@ -80,6 +80,47 @@ bool NameServerProbe::Register(const NameEntry& entry, int timeout_ms) {
   pk.pack_uint8(kTagInt).pack_int64(entry.pid);
   std::vector<Field> fields;
   return Call(std::string(request.data(), request.size()), seq, &fields, timeout_ms);
+}
+
+bool AcknowledgeFrame(void* zmq_context, const std::string& frame, const std::string& name,
+                      const std::string& address) {
+  std::string reply_to;
+  uint64_t seq = 0;
+  try {
+    msgpack::object_handle handle = msgpack::unpack(frame.data(), frame.size());
+    const msgpack::object& f = handle.get();
+    // [version, type, sender, reply_to, seq, items]
+    if (f.type != msgpack::type::ARRAY || f.via.array.size != 6 || f.via.array.ptr[3].type != msgpack::type::STR ||
+        f.via.array.ptr[4].type != msgpack::type::POSITIVE_INTEGER)
+      return false;
+    reply_to.assign(f.via.array.ptr[3].via.str.ptr, f.via.array.ptr[3].via.str.size);
+    seq = f.via.array.ptr[4].via.u64;
+  } catch (const std::exception&) {
+    return false;
+  }
+  size_t hash = reply_to.find('#');
+  if (seq == 0 || hash == std::string::npos) return false;
+  msgpack::sbuffer ack;
+  Packer pk(ack);
+  // seq 0: an acknowledgement is not one of the pair's numbered messages.
+  pk.pack_array(6);
+  pk.pack_uint32(kProtocolVersion);
+  PackStr(pk, "cm:ack");
+  PackStr(pk, name);
+  PackStr(pk, address);
+  pk.pack_uint64(0);
+  pk.pack_array(2);
+  pk.pack_uint8(kTagLong).pack_int64(static_cast<int64_t>(seq));
+  // The listener is a DEALER; a DEALER may talk to it as well as the
+  // library's ROUTER does.  Queued until connected, sent before the close
+  // returns (linger).
+  void* dealer = zmq_socket(zmq_context, ZMQ_DEALER);
+  int linger = 2000;
+  zmq_setsockopt(dealer, ZMQ_LINGER, &linger, sizeof linger);
+  bool sent = zmq_connect(dealer, reply_to.substr(0, hash).c_str()) == 0 &&
+              zmq_send(dealer, ack.data(), ack.size(), ZMQ_DONTWAIT) == static_cast<int>(ack.size());
+  zmq_close(dealer);
+  return sent;
 }
 
 bool NameServerProbe::Call(const std::string& request, uint64_t seq, std::vector<Field>* fields, int timeout_ms) {

@@ -44,6 +44,13 @@ class NameServerProbe {
   uint64_t next_seq_ = 1;
 };
 
+// Sends the acknowledgement (cm:ack, docs/protocol.md) that a Cm receiver
+// registered as `name` at `address` owes the sender of `frame` (a frame it
+// received): to the listener in the frame's reply_to, for the frame's
+// sequence number.  False if `frame` is not a peer message with a reply_to.
+bool AcknowledgeFrame(void* zmq_context, const std::string& frame, const std::string& name,
+                      const std::string& address);
+
 }  // namespace bench
 
 #endif
