@@ -15,7 +15,7 @@ BUILD=${BUILD:-build}
 out="$BUILD/bench-profile"
 
 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$BUILD" -j"$(nproc)" --target Cm-zmq CmNameServer cm_bench cm_bench_raw_peer cm_bench_cm_peer
+cmake --build "$BUILD" -j"$(nproc)" --target Cm-zmq CmNameServer cm_bench cm_bench_raw_peer cm_bench_cm_peer cm_bench_sender
 rm -rf "$out"
 mkdir -p "$out"
 

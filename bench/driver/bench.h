@@ -24,6 +24,7 @@ struct Options {
   int small_messages = 300000; // per throughput run
   int large_messages = 24;     // 8 MiB arrays per bandwidth run
   int runs = 5;                // timed runs (after one warm-up run); the median is reported
+  int instruction_messages = 20000;  // N of section 2's callgrind counts (N and 2N per side); 0: skipped
   int processes = 500;         // registered processes in the name server section
   int lookups = 5000;
   int cold_sends = 50;

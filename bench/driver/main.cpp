@@ -125,6 +125,9 @@ int main(int argc, char** argv) {
       ("small-messages", po::value(&o.small_messages), "small messages per throughput run")
       ("large-messages", po::value(&o.large_messages), "8 MiB arrays per bandwidth run")
       ("runs", po::value(&o.runs), "timed runs per throughput figure (the median is reported)")
+      ("instruction-messages", po::value(&o.instruction_messages)->value_name("N"),
+       "section 2's instruction counts: each side runs N and 2N messages under callgrind\n"
+       "(default 20000; 0 skips them)")
       ("processes", po::value(&o.processes), "processes registered in the name server section");
   po::variables_map args;
   try {
@@ -140,7 +143,8 @@ int main(int argc, char** argv) {
               << options;
     return 0;
   }
-  if (o.round_trips < 1 || o.small_messages < 1 || o.large_messages < 1 || o.runs < 1 || o.processes < 2) {
+  if (o.round_trips < 1 || o.small_messages < 1 || o.large_messages < 1 || o.runs < 1 || o.processes < 2 ||
+      o.instruction_messages < 0) {
     std::fprintf(stderr, "cm_bench: counts must be positive (and --processes at least 2)\n");
     return 2;
   }

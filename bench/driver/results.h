@@ -35,6 +35,21 @@ struct CpuPerMessage {
   Rate sender_us, receiver_us;
 };
 
+// Instructions per small message, counted by callgrind (every thread of the
+// process, user space only), of the sending and of the receiving process.
+struct InstructionsPerMessage {
+  double sender = 0, receiver = 0;
+  double Total() const { return sender + receiver; }
+};
+
+struct InstructionResults {
+  std::string error;     // not empty: not measured, and why
+  size_t messages = 0;   // N: each side runs N and 2N messages; the figure is the difference / N
+  std::string valgrind;  // its version
+  double seconds = 0;    // the time the eight runs under callgrind took
+  InstructionsPerMessage zmq_frame, cm;
+};
+
 struct ThroughputResults {
   std::string error;
   size_t messages = 0;       // per run
@@ -43,6 +58,7 @@ struct ThroughputResults {
   Rate zmq_frame, zmq_small, cm;  // messages/s
   CpuPerMessage zmq_frame_cpu, zmq_small_cpu, cm_cpu;
   long sink_errors = 0, send_failures = 0;
+  InstructionResults instructions;
 };
 
 struct LargeResults {
@@ -106,6 +122,8 @@ struct Results {
 
 RoundTripResults MeasureRoundTrip(Setup& setup, const Options& options);
 ThroughputResults MeasureThroughput(Setup& setup, const Options& options);
+// Section 2's instruction counts; `frame` is the captured Cm frame.
+InstructionResults MeasureInstructions(Setup& setup, const Options& options, const std::string& frame);
 LargeResults MeasureLarge(Setup& setup, const Options& options);
 NameServerResults MeasureNameServer(Setup& setup, const Options& options);
 

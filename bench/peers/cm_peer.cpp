@@ -7,6 +7,9 @@
 //                                      (int, double, text) and "Large" (double
 //                                      array) messages; print "got COUNT ERRORS"
 //                                      after each COUNT messages
+//   cm_bench_cm_peer sink-once NAME COUNT
+//                                      as sink, but close and exit after the first COUNT
+//                                      (cm_bench counts its instructions under callgrind)
 //   cm_bench_cm_peer exit              exit at once (the cost of starting a process)
 //   cm_bench_cm_peer held-echo NAME    as echo, but make no Cm call before standard
 //                                      input reaches end of file (the driver releases
@@ -27,6 +30,8 @@ namespace {
 
 CmMessage g_reply;
 long g_round = 0;      // messages per "got" line
+bool g_once = false;   // exit after the first "got" line
+bool g_done = false;   // ... which was printed
 long g_count = 0;      // messages in this round
 long g_errors = 0;     // items that were not what the driver sent
 int g_next_index = 0;  // the int the next "Small" should carry
@@ -41,13 +46,16 @@ CmMessageStatus OnPing(CmMessage message, char* sender, char*) {
   return CmMessageOk;
 }
 
-void Counted() {
-  if (++g_count < g_round) return;
+// CmMessageBreak when a sink-once has counted its messages.
+CmMessageStatus Counted() {
+  if (++g_count < g_round) return CmMessageOk;
   std::printf("got %ld %ld\n", g_count, g_errors);
   std::fflush(stdout);
   g_count = 0;
   g_errors = 0;
   g_next_index = 0;
+  g_done = g_once;
+  return g_done ? CmMessageBreak : CmMessageOk;
 }
 
 CmMessageStatus OnSmall(CmMessage message, char*, char*) {
@@ -56,8 +64,7 @@ CmMessageStatus OnSmall(CmMessage message, char*, char*) {
   char* text = CmMessageGetText(message);
   if (index != g_next_index || value != index * 0.5 || text == nullptr || std::strlen(text) != 32) ++g_errors;
   g_next_index = index + 1;
-  Counted();
-  return CmMessageOk;
+  return Counted();
 }
 
 CmMessageStatus OnLarge(CmMessage message, char*, char*) {
@@ -66,8 +73,7 @@ CmMessageStatus OnLarge(CmMessage message, char*, char*) {
   const double* data = static_cast<const double*>(CmMessageGetArray(message, &type, &count));
   if (data == nullptr || type != CmMessageDouble || count < 2 || data[0] != 0.0 || data[count - 1] != count - 1.0)
     ++g_errors;
-  Counted();
-  return CmMessageOk;
+  return Counted();
 }
 
 int Serve(const char* name) {
@@ -81,7 +87,9 @@ int Serve(const char* name) {
   CmMessageInstallHandler(OnLarge, const_cast<char*>("Large"));
   std::printf("ready\n");
   std::fflush(stdout);
-  for (;;) CmMessageWait();
+  while (!g_done) CmMessageWait();
+  CmMessageCloseServer();  // acknowledges what it dispatched
+  return 0;
 }
 
 }  // namespace
@@ -97,10 +105,11 @@ int main(int argc, char** argv) {
     }
     return Serve(argv[2]);
   }
-  if (mode == "sink" && argc == 4) {
+  if ((mode == "sink" || mode == "sink-once") && argc == 4) {
     g_round = std::atol(argv[3]);
+    g_once = mode == "sink-once";
     return Serve(argv[2]);
   }
-  std::fprintf(stderr, "usage: cm_bench_cm_peer echo NAME | held-echo NAME | sink NAME COUNT | exit\n");
+  std::fprintf(stderr, "usage: cm_bench_cm_peer echo NAME | held-echo NAME | sink NAME COUNT | sink-once NAME COUNT | exit\n");
   return 2;
 }

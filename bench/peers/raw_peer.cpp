@@ -3,6 +3,9 @@
 //   cm_bench_raw_peer tcp-echo SIZE   TCP (TCP_NODELAY): read SIZE bytes, write them back
 //   cm_bench_raw_peer zmq-echo        ROUTER: send every message back to its sender
 //   cm_bench_raw_peer zmq-sink COUNT  PULL: count messages; "got COUNT BYTES" after each COUNT
+//   cm_bench_raw_peer zmq-sink-once COUNT
+//                                     as zmq-sink, but exit after the first COUNT
+//                                     (cm_bench counts its instructions under callgrind)
 //
 // Each binds an ephemeral port on 127.0.0.1 and prints "ready <port or endpoint>".
 #include <netinet/in.h>
@@ -92,7 +95,7 @@ int ZmqEcho() {
   }
 }
 
-int ZmqSink(long count) {
+int ZmqSink(long count, bool once) {
   void* context = zmq_ctx_new();
   void* socket = Bind(context, ZMQ_PULL);
   zmq_msg_t msg;
@@ -113,6 +116,12 @@ int ZmqSink(long count) {
     if (++got == count) {
       std::printf("got %ld %llu\n", got, bytes);
       std::fflush(stdout);
+      if (once) {
+        zmq_msg_close(&msg);
+        zmq_close(socket);
+        zmq_ctx_term(context);
+        return 0;
+      }
       got = 0;
       bytes = 0;
     }
@@ -127,7 +136,8 @@ int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "";
   if (mode == "tcp-echo" && argc == 3) return TcpEcho(std::strtoul(argv[2], nullptr, 10));
   if (mode == "zmq-echo" && argc == 2) return ZmqEcho();
-  if (mode == "zmq-sink" && argc == 3) return ZmqSink(std::atol(argv[2]));
-  std::fprintf(stderr, "usage: cm_bench_raw_peer tcp-echo SIZE | zmq-echo | zmq-sink COUNT\n");
+  if ((mode == "zmq-sink" || mode == "zmq-sink-once") && argc == 3)
+    return ZmqSink(std::atol(argv[2]), mode == "zmq-sink-once");
+  std::fprintf(stderr, "usage: cm_bench_raw_peer tcp-echo SIZE | zmq-echo | zmq-sink COUNT | zmq-sink-once COUNT\n");
   return 2;
 }

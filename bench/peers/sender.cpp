@@ -1,0 +1,88 @@
+// cm_bench_sender: the sending side of section 2 as a process of its own, so
+// that cm_bench can run it (or its receiver) under callgrind and count the
+// instructions each side spends per message.
+//
+//   cm_bench_sender cm NAME TO COUNT       register NAME, send COUNT "Small" messages
+//                                          (int, double, 32-byte text, built as the driver
+//                                          builds them) to TO, read the acknowledgements
+//                                          that came back, close; print "sent COUNT FAILED"
+//   cm_bench_sender zmq ENDPOINT COUNT HEX PUSH (the library's high-water mark) connected to
+//                                          ENDPOINT: send COUNT times the bytes HEX (the
+//                                          Cm frame), wait until they left; print "sent COUNT 0"
+//
+// Both exit only when everything sent has left the process.
+#include <zmq.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include <CmConnect.h>
+#include <CmMessage.h>
+
+#include "harness/process.h"
+#include "harness/raw_zmq.h"
+#include "harness/small_message.h"
+
+namespace {
+
+void Sent(long count, long failed) {
+  std::printf("sent %ld %ld\n", count, failed);
+  std::fflush(stdout);
+}
+
+int SendCm(const char* name, const char* to, long count) {
+  // The receiver may be running under valgrind, fifty times slower than we
+  // send: a send that finds its queue full must wait rather than fail.
+  setenv("CM_SEND_TIMEOUT", "300", 0);
+  if (!CmMessageOpenServer(const_cast<char*>(name))) {
+    std::fprintf(stderr, "cm_bench_sender: CmMessageOpenServer(\"%s\") failed\n", name);
+    return 1;
+  }
+  CmMessage m = CmMessageNew();
+  long failed = 0;
+  for (long i = 0; i < count; ++i) {
+    bench::FillSmall(m, static_cast<int>(i));
+    if (!CmMessageSend(m, const_cast<char*>(to))) ++failed;
+  }
+  CmMessageDelete(m);
+  // Read the acknowledgements queued meanwhile, as the driver does after
+  // each run (and as any program that waits would).
+  CmMessageWaitWithTimeout(0.0);
+  Sent(count, failed);
+  CmMessageCloseServer();
+  return failed == 0 ? 0 : 1;
+}
+
+int SendZmq(const char* endpoint, long count, const std::string& hex) {
+  std::string bytes;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) bytes += static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16));
+  void* context = zmq_ctx_new();
+  void* push = bench::ConnectPush(context, endpoint);
+  if (push == nullptr) {
+    std::fprintf(stderr, "cm_bench_sender: cannot connect to %s\n", endpoint);
+    return 1;
+  }
+  int linger = -1;  // zmq_ctx_term below waits until every message has left
+  zmq_setsockopt(push, ZMQ_LINGER, &linger, sizeof linger);
+  for (long i = 0; i < count; ++i)
+    if (zmq_send(push, bytes.data(), bytes.size(), 0) < 0) {
+      std::fprintf(stderr, "cm_bench_sender: zmq_send: %s\n", zmq_strerror(zmq_errno()));
+      return 1;
+    }
+  Sent(count, 0);
+  zmq_close(push);
+  zmq_ctx_term(context);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bench::DieWithParent();
+  std::string mode = argc > 1 ? argv[1] : "";
+  if (mode == "cm" && argc == 5) return SendCm(argv[2], argv[3], std::atol(argv[4]));
+  if (mode == "zmq" && argc == 5) return SendZmq(argv[2], std::atol(argv[3]), argv[4]);
+  std::fprintf(stderr, "usage: cm_bench_sender cm NAME TO COUNT | zmq ENDPOINT COUNT HEX\n");
+  return 2;
+}
