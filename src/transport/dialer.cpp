@@ -49,6 +49,14 @@ void Dialer::Disconnect(const std::string& endpoint) {
 Dialer::SendResult Dialer::Send(const Address& to, zmq::message_t& frame) {
   // Both parts go out or neither: ROUTER checks routability on the first.
   int rc = zmq_send(socket_.handle(), to.incarnation.data(), to.incarnation.size(), ZMQ_SNDMORE | ZMQ_DONTWAIT);
+  if (rc < 0 && zmq_errno() == EHOSTUNREACH) {
+    // A connection whose handshake has just finished joins the socket by a
+    // command that zmq_send reads only about once a millisecond (it saves
+    // system calls); asking for ZMQ_EVENTS reads it now.  Only a failed send
+    // pays this: a first send to a new peer no longer waits that millisecond.
+    (void)socket_.get(zmq::sockopt::events);
+    rc = zmq_send(socket_.handle(), to.incarnation.data(), to.incarnation.size(), ZMQ_SNDMORE | ZMQ_DONTWAIT);
+  }
   if (rc < 0) return zmq_errno() == EAGAIN ? SendResult::kFull : SendResult::kNotConnected;
   rc = zmq_msg_send(frame.handle(), socket_.handle(), ZMQ_DONTWAIT);
   // After a routable first part the second is accepted (same pipe, no HWM
