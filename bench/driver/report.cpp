@@ -110,7 +110,7 @@ void RoundTrip(const Results& all, std::ostream& out) {
   if (!r.error.empty()) return Failed(out, r.error);
   out << "The driver sends 64 bytes and waits for them to come back from a peer process, " << r.cm.samples
       << " times per transport after " << all.options.warmup
-      << " warm-up round trips, interleaved in 5 blocks.  Raw TCP: `write`/`read` with TCP_NODELAY on both "
+      << " warm-up round trips, interleaved in 100 blocks (each transport going first in turn), so that the machine's load, which changes within a second here, hits every transport alike.  Raw TCP: `write`/`read` with TCP_NODELAY on both "
          "ends.  Raw libzmq: a DEALER against a ROUTER that sends each message back.  libCm-zmq: "
          "`CmMessageSend` of a `Ping` holding `CmMessagePutBytes(64)`, the peer's handler sends a `Pong` with "
          "the same bytes back to the sender, the driver's `CmMessageWaitWithTimeout` returns when its `Pong` "
