@@ -23,16 +23,27 @@ RequestChannel::~RequestChannel() {
   monitor_.reset();
 }
 
+// A blocking send or receive with the socket's own time-out, rather than
+// zmq_poll and then a non-blocking call: one that finds its message (or its
+// connection) ready makes no system call, one that sleeps makes one to sleep
+// and one to wake, where zmq_poll makes about four more (a registration or
+// a look-up pays this twice).
 bool RequestChannel::Send(zmq::message_t& frame, int timeout_ms) {
-  zmq_pollitem_t item{socket_.handle(), 0, ZMQ_POLLOUT, 0};
-  if (zmq_poll(&item, 1, timeout_ms) <= 0) return false;
-  return socket_.send(frame, zmq::send_flags::dontwait).has_value();
+  if (timeout_ms != send_timeout_ms_) {
+    socket_.set(zmq::sockopt::sndtimeo, timeout_ms);
+    send_timeout_ms_ = timeout_ms;
+  }
+  // Fails with EAGAIN while no connection is up (ZMQ_IMMEDIATE), EINTR on a
+  // signal: the frame stays ours either way.
+  return zmq_msg_send(frame.handle(), socket_.handle(), 0) >= 0;
 }
 
 bool RequestChannel::Receive(zmq::message_t* frame, int timeout_ms) {
-  zmq_pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
-  if (zmq_poll(&item, 1, timeout_ms) <= 0) return false;  // timeout or EINTR
-  if (!socket_.recv(*frame, zmq::recv_flags::dontwait)) return false;
+  if (timeout_ms != receive_timeout_ms_) {
+    socket_.set(zmq::sockopt::rcvtimeo, timeout_ms);
+    receive_timeout_ms_ = timeout_ms;
+  }
+  if (zmq_msg_recv(frame->handle(), socket_.handle(), 0) < 0) return false;  // timeout or EINTR
   // The server sends single frames; drop any extra parts.
   while (frame->more()) {
     zmq::message_t extra;

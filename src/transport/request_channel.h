@@ -46,6 +46,8 @@ class RequestChannel {
   bool refused_ = false;
   bool up_ = false;             // handshake done
   bool tcp_connected_ = false;  // TCP up, handshake maybe not yet
+  int send_timeout_ms_ = -1;     // the socket's ZMQ_SNDTIMEO
+  int receive_timeout_ms_ = -1;  // its ZMQ_RCVTIMEO
   zmq::socket_t socket_;
   std::unique_ptr<Monitor> monitor_;
 };
