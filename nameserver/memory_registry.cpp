@@ -51,6 +51,10 @@ std::vector<Entry> MemoryRegistry::List() const {
   return list;
 }
 
+void MemoryRegistry::ForEach(const std::function<void(const Entry& entry)>& visit) const {
+  for (const auto& [name, entry] : entries_) visit(entry);
+}
+
 void MemoryRegistry::RecordConnect(const std::string& from, const std::string& to, int64_t messages) {
   // Only pairs of registered names: an automatic name (a reply to `cm ping`)
   // is never unregistered, so its pairs would never be dropped.

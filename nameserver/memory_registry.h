@@ -20,6 +20,7 @@ class MemoryRegistry : public Registry {
   Status Unregister(const std::string& name, const std::string& owner, Entry* removed) override;
   bool Lookup(const std::string& name, Entry* out) const override;
   std::vector<Entry> List() const override;
+  void ForEach(const std::function<void(const Entry& entry)>& visit) const override;
   size_t size() const override { return entries_.size(); }
 
   void RecordConnect(const std::string& from, const std::string& to, int64_t messages) override;

@@ -34,19 +34,6 @@ zmq::message_t EncodeFrame(const Envelope& envelope, const Message& message) {
   return frame;
 }
 
-// Copies the payload a handler built after the reply's status and reason.
-// Payloads hold only ints, longs and texts.
-void AppendPayload(const Message& payload, Message* reply) {
-  for (const Item& item : payload.items()) {
-    switch (item.kind) {
-      case ItemKind::kInt: reply->PutInt(static_cast<int>(item.v.i)); break;
-      case ItemKind::kLong: reply->PutLong(item.v.i); break;
-      case ItemKind::kText: reply->PutText(payload.SpanData(item), item.size); break;
-      default: break;  // not produced by any handler
-    }
-  }
-}
-
 }  // namespace
 
 NameServer::NameServer(std::unique_ptr<Registry> registry) : registry_(std::move(registry)) {}
@@ -124,25 +111,32 @@ void NameServer::Serve(Incoming& in) {
 
   const std::string& type = request.message.type_string();
   const Command* command = FindCommand(type);
-  Message payload;
   Status result = command == nullptr ? Status::Invalid("unknown request type '" + type + "'")
                                      : CheckItems(*command, request.message);
   if (result.ok() && stopping_) result = Status::Unavailable("the name server is stopping");
-  if (result.ok()) result = (this->*command->handler)(request, &payload);
+  // The handler writes its payload straight after a success's status and
+  // reason (NSGetNames with 500 names spent a third of its time copying a
+  // separate payload); a failure's reply is made again without it.
+  Message reply;
+  StartReply(Status::Ok(), &reply);
+  if (result.ok()) result = (this->*command->handler)(request, &reply);
+  if (!result.ok()) StartReply(result, &reply);
 
   if (request.envelope.seq == 0) {  // a notification: nobody waits for an answer
     if (!result.ok()) CM_DEBUG("notification %s ignored: %s", type.c_str(), result.message().c_str());
     return;
   }
-  SendReply(request, result, payload);
+  SendReply(request, reply);
 }
 
-void NameServer::SendReply(const Request& request, const Status& result, const Message& payload) {
-  Message reply;
-  reply.SetType("NSReply");
-  reply.PutInt(result.ok() ? 1 : 0);
-  reply.PutText(result.ok() ? "" : result.message().c_str());
-  if (result.ok()) AppendPayload(payload, &reply);
+void NameServer::StartReply(const Status& result, Message* reply) {
+  reply->Reset();
+  reply->SetType("NSReply");
+  reply->PutInt(result.ok() ? 1 : 0);
+  reply->PutText(result.ok() ? "" : result.message().c_str());
+}
+
+void NameServer::SendReply(const Request& request, const Message& reply) {
   Envelope envelope;
   envelope.sender = kServerName;
   envelope.reply_to = reply_to_;

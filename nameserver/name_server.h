@@ -72,8 +72,9 @@ class NameServer {
     std::string Text(size_t i) const;
     int64_t Integer(size_t i) const;
   };
-  // A handler fills the reply's payload (what follows status and reason) and
-  // says whether the request succeeded.
+  // A handler appends the reply's payload (what follows status and reason)
+  // and says whether the request succeeded; after a failure what it
+  // appended is dropped.
   using Handler = Status (NameServer::*)(const Request& request, Message* payload);
   struct Command {
     const char* type;
@@ -105,7 +106,9 @@ class NameServer {
   // The loop's steps (name_server.cpp).
   void ServeQueued();
   void Serve(Incoming& in);
-  void SendReply(const Request& request, const Status& result, const Message& payload);
+  // The reply's status and reason, in a reset `reply`.
+  static void StartReply(const Status& result, Message* reply);
+  void SendReply(const Request& request, const Message& reply);
   void CountMalformed(int fd, const std::string& why);
   int PollTimeoutMs() const;
 

@@ -53,6 +53,8 @@ class Registry {
   virtual bool Lookup(const std::string& name, Entry* out) const = 0;
   // Every entry, in name order.
   virtual std::vector<Entry> List() const = 0;
+  // Calls `visit` on every entry, in name order, without copying them.
+  virtual void ForEach(const std::function<void(const Entry& entry)>& visit) const = 0;
   virtual size_t size() const = 0;
 
   // Adds `messages` to the count of the pair (from, to), if both are

@@ -155,15 +155,15 @@ Status NameServer::GetAddress(const Request& request, Message* payload) {
 }
 
 Status NameServer::GetNames(const Request&, Message* payload) {
-  std::vector<Entry> entries = registry_->List();
-  payload->PutInt(static_cast<int>(entries.size()));
-  for (const Entry& e : entries) {
+  payload->PutInt(static_cast<int>(registry_->size()));
+  // Visited, not copied: a domain starting polls this list while it grows.
+  registry_->ForEach([payload](const Entry& e) {
     PutString(payload, e.name);
     PutString(payload, e.host);
     payload->PutInt(e.pid);
     PutString(payload, e.address);
     payload->PutLong(e.start_time);
-  }
+  });
   return Status::Ok();
 }
 
