@@ -15,8 +15,7 @@ using cm::Session;
 
 namespace cm {
 
-bool ApiCheck(bool ok, const char* function, const char* problem) {
-  if (ok) return true;
+bool ApiMisuse(const char* function, const char* problem) {
   static std::mutex mutex;
   static std::set<std::string> warned;
   std::lock_guard<std::mutex> lock(mutex);

@@ -28,8 +28,13 @@ static_assert(static_cast<int>(ArrayKind::kChar) == CmMessageChar && static_cast
               static_cast<int>(ArrayKind::kFloat) == CmMessageFloat && static_cast<int>(ArrayKind::kDouble) == CmMessageDouble,
               "ArrayKind must mirror CmMessageArrayType");
 
-// Logs a misuse once per (function, problem) and answers whether to go on.
-bool ApiCheck(bool ok, const char* function, const char* problem);
+// Logs a misuse once per (function, problem); always false.
+bool ApiMisuse(const char* function, const char* problem);
+
+// Answers whether to go on: every API call asks, so the good case is inline.
+inline bool ApiCheck(bool ok, const char* function, const char* problem) {
+  return ok || ApiMisuse(function, problem);
+}
 
 }  // namespace cm
 

@@ -3,6 +3,7 @@
 namespace cm {
 
 void HandlerTable::Install(const std::string& type, MessageHandler handler) {
+  Forget();
   if (!handler) {
     by_type_.erase(type);
     return;
@@ -11,14 +12,18 @@ void HandlerTable::Install(const std::string& type, MessageHandler handler) {
 }
 
 void HandlerTable::Clear() {
+  Forget();
   by_type_.clear();
   default_ = nullptr;
 }
 
 const MessageHandler* HandlerTable::Find(const std::string& type) const {
+  if (last_valid_ && type == last_type_) return last_found_;
   auto it = by_type_.find(type);
-  if (it != by_type_.end()) return &it->second;
-  return default_ ? &default_ : nullptr;
+  last_found_ = it != by_type_.end() ? &it->second : default_ ? &default_ : nullptr;
+  last_type_ = type;
+  last_valid_ = true;
+  return last_found_;
 }
 
 }  // namespace cm

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <random>
 
 #include "codec/frame.h"
@@ -219,7 +220,7 @@ Status Session::Resolve(Peer& peer) {
   return Status::Ok();
 }
 
-bool Session::Send(const Message& message, const std::string& to) {
+bool Session::Send(const Message& message, std::string_view to) {
   if (!Start().ok()) {
     ++stats_.send_failures;
     return false;
@@ -236,7 +237,7 @@ bool Session::Send(const Message& message, const std::string& to) {
     deadline = Clock::now() + std::chrono::milliseconds(send_timeout_ms_);
     Status s = Resolve(peer);
     if (!s.ok()) {
-      CM_WARN("send '%s' to '%s': %s", message.type(), to.c_str(),
+      CM_WARN("send '%s' to '%s': %s", message.type(), peer.name.c_str(),
               s.IsNotFound() ? "no process of that name is registered" : s.message().c_str());
       ++stats_.send_failures;
       return false;
@@ -368,7 +369,7 @@ void Session::Announce(Peer& peer) {
   callbacks_.emplace_back(true, &peer);
 }
 
-void Session::RunCallbacks() {
+void Session::RunQueuedCallbacks() {
   while (!callbacks_.empty()) {
     auto [connected, peer] = callbacks_.front();
     callbacks_.pop_front();
@@ -532,7 +533,7 @@ int Session::DispatchOne(int wait_ms) {
   Announce(peer);
   RunCallbacks();
   const std::string& type = message.type_string();
-  if (type.size() > 3 && type.compare(0, 3, "cm:") == 0 && HandleBuiltin(message, peer)) return 1;
+  if (type.size() > 3 && std::memcmp(type.data(), "cm:", 3) == 0 && HandleBuiltin(message, peer)) return 1;
   const MessageHandler* found = handlers_.Find(type);
   if (found == nullptr) {
     ++stats_.unhandled;

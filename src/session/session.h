@@ -58,7 +58,7 @@ class Session {
 
   // False when not delivered to a live peer within the send timeout; the
   // reason is logged.
-  bool Send(const Message& message, const std::string& to);
+  bool Send(const Message& message, std::string_view to);
 
   HandlerTable& handlers() { return handlers_; }
   void SetConnectionHandler(PeerHandler h) { on_connect_ = std::move(h); }
@@ -92,7 +92,10 @@ class Session {
   bool Idle() const;
   size_t QueueDepth();
   bool HandleBuiltin(Message& message, Peer& sender);  // true if it was one
-  void RunCallbacks();
+  void RunCallbacks() {  // inline: asked after every dispatch, rarely has work
+    if (!callbacks_.empty()) RunQueuedCallbacks();
+  }
+  void RunQueuedCallbacks();
   void Housekeeping();
   void ReportConnects();
   void Reply(Peer& to, const char* type, Message& reply);

@@ -9,6 +9,7 @@
 #ifndef CM_TRANSPORT_ADDRESS_H
 #define CM_TRANSPORT_ADDRESS_H
 
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -21,9 +22,11 @@ struct Address {
   static bool Parse(std::string_view text, Address* out);
   std::string ToString() const { return endpoint + "#" + incarnation; }
   // Same as Parse(text) would give, without allocating (checked per message).
-  bool Is(std::string_view text) const {
-    return text.size() == endpoint.size() + 1 + incarnation.size() && text.compare(0, endpoint.size(), endpoint) == 0 &&
-           text[endpoint.size()] == '#' && text.substr(endpoint.size() + 1) == incarnation;
+  bool Is(std::string_view text) const {  // asked for every received message
+    size_t n = endpoint.size();
+    return text.size() == n + 1 + incarnation.size() && text[n] == '#' &&
+           std::memcmp(text.data(), endpoint.data(), n) == 0 &&
+           std::memcmp(text.data() + n + 1, incarnation.data(), incarnation.size()) == 0;
   }
 };
 
