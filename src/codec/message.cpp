@@ -68,7 +68,12 @@ void Message::SetType(const char* type, size_t size) {
     CM_WARN("message type '%.40s...' is %zu bytes long: cut to %d", type, size, CM_TYPE_MAX);
     size = CM_TYPE_MAX;
   }
-  type_.assign(type ? type : "", size);
+  if (type == nullptr) size = 0;
+  // resize + copy, not assign: a reused message keeps its capacity, and
+  // assign's general path costs twice as much per message.  memmove: `type`
+  // may point into type_ itself (then it is no longer than type_).
+  type_.resize(size);
+  if (size > 0) std::memmove(type_.data(), type, size);
 }
 
 void Message::PutInteger(ItemKind kind, int64_t v) {
@@ -186,7 +191,8 @@ const char* Message::GetText() {
   const Item* item = Next(ItemKind::kText, false);
   if (item == nullptr || item->null_text) return nullptr;
   if (next_text_ == texts_.end()) next_text_ = texts_.emplace(texts_.end());
-  next_text_->assign(SpanData(*item), item->size);
+  next_text_->resize(item->size);  // as in SetType: no reallocation once the string has grown
+  if (item->size > 0) std::memcpy(next_text_->data(), SpanData(*item), item->size);
   return (next_text_++)->c_str();
 }
 
