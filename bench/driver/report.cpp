@@ -223,8 +223,9 @@ void NameServer(const Results& all, std::ostream& out) {
   std::string n = std::to_string(r.processes);
   out << "The driver starts " << n
       << " processes in a tight loop (`posix_spawn`); each calls `CmMessageOpenServer(\"bench_idle_<i>\")` "
-         "and then waits in `CmMessageWait`.  \"Registered\" is when the name server's own list (`NSGetNames`, "
-         "polled every 5 ms by a small client written from docs/protocol.md) holds all of them.  Lookups are "
+         "and then waits in `CmMessageWait`.  \"Registered\" is when the name server holds all of them: a small "
+         "client written from docs/protocol.md polls its count of names every 5 ms (`NSGetStatistics`, cheap) "
+         "and confirms with the list (`NSGetNames`).  Lookups are "
          "`CmConnectGetReference` calls in a loop over names the driver never sent to; a cold first send is "
          "`CmMessageSend` to a name never looked up before (lookup + connect + hand-over), then the wait for "
          "that peer's reply (which includes the peer's own first connection back).\n\n";

@@ -65,6 +65,20 @@ bool NameServerProbe::Names(std::vector<NameEntry>* names, int timeout_ms) {
   return true;
 }
 
+bool NameServerProbe::Count(size_t* names, int timeout_ms) {
+  uint64_t seq = next_seq_++;
+  msgpack::sbuffer request;
+  Packer pk(request);
+  PackEnvelope(pk, "NSGetStatistics", seq);
+  pk.pack_array(0);
+  std::vector<Field> fields;
+  if (!Call(std::string(request.data(), request.size()), seq, &fields, timeout_ms)) return false;
+  // status, reason, names, requests, ...
+  if (fields.size() < 3 || fields[2].number < 0) return false;
+  *names = static_cast<size_t>(fields[2].number);
+  return true;
+}
+
 bool NameServerProbe::Register(const NameEntry& entry, int timeout_ms) {
   uint64_t seq = next_seq_++;
   msgpack::sbuffer request;

@@ -27,6 +27,9 @@ class NameServerProbe {
 
   // Every registered name.  False if no success reply came within timeout_ms.
   bool Names(std::vector<NameEntry>* names, int timeout_ms);
+  // How many names are registered (NSGetStatistics: no list is built, so it
+  // can be asked often without loading the name server).  False on timeout.
+  bool Count(size_t* names, int timeout_ms);
   // NSRegister; the name belongs to this probe's connection.
   bool Register(const NameEntry& entry, int timeout_ms);
 
