@@ -85,6 +85,31 @@ TEST(HandlerTable, AHandlerMayChangeTheTableWhileRunning) {
   EXPECT_EQ(table.size(), 100u);
 }
 
+// Find remembers the last type asked for (a stream of one type): every
+// change to the table must make it look again.
+TEST(HandlerTable, EveryChangeIsSeenByTheNextLookUpOfTheSameType) {
+  HandlerTable table;
+  std::vector<std::string> log;
+  Message m;
+  EXPECT_EQ(table.Find("T"), nullptr);
+  table.InstallDefault(Recorder(&log, "default"));
+  (*table.Find("T"))(m, "1");
+  table.Install("T", Recorder(&log, "first"));
+  (*table.Find("T"))(m, "2");
+  (*table.Find("T"))(m, "3");
+  table.Install("T", Recorder(&log, "second"));
+  (*table.Find("T"))(m, "4");
+  table.Uninstall("T");
+  (*table.Find("T"))(m, "5");
+  table.InstallDefault(MessageHandler());
+  EXPECT_EQ(table.Find("T"), nullptr);
+  table.Install("T", Recorder(&log, "third"));
+  (*table.Find("T"))(m, "6");
+  table.Clear();
+  EXPECT_EQ(table.Find("T"), nullptr);
+  EXPECT_EQ(log, (std::vector<std::string>{"default:1", "first:2", "first:3", "second:4", "default:5", "third:6"}));
+}
+
 TEST(HandlerTable, ClearForgetsEverything) {
   HandlerTable table;
   std::vector<std::string> log;
