@@ -2,6 +2,9 @@
 // gives, CM_NAMESERVER, the built-in default, and clear errors.
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -9,6 +12,7 @@
 #include <string>
 
 #include "naming/domain.h"
+#include "transport/address.h"
 
 namespace cm {
 namespace {
@@ -97,6 +101,30 @@ TEST_F(DomainTest, BadLinesAndBadOverridesAreErrorsWithTheirPlace) {
   unsetenv("CMDOMAIN_DATABASE");
   setenv("CM_NAMESERVER", "tcp://nohostport", 1);
   EXPECT_FALSE(LoadDomain("", &d).ok());
+}
+
+// The address a process advertises: where peers will connect to it.
+TEST(AdvertisedHost, CmHostWinsThenLoopbackForALocalNameServer) {
+  setenv("CM_HOST", "daq-17.example.org", 1);
+  EXPECT_EQ(AdvertisedHost("10.1.2.3"), "daq-17.example.org");
+  unsetenv("CM_HOST");
+  EXPECT_EQ(AdvertisedHost("localhost"), "127.0.0.1");
+  EXPECT_EQ(AdvertisedHost("127.0.0.5"), "127.0.0.1");
+  EXPECT_EQ(AdvertisedHost("no-such-host.invalid"), "127.0.0.1");  // nothing better to say
+}
+
+// Toward a remote name server: the local address that routes there (this
+// machine's own, so binding to it works), or loopback without a route.
+TEST(AdvertisedHost, TowardARemoteNameServerItIsOneOfOurAddresses) {
+  unsetenv("CM_HOST");
+  std::string host = AdvertisedHost("192.0.2.1");  // TEST-NET-1: never answers, may be routed
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  ASSERT_EQ(inet_pton(AF_INET, host.c_str(), &addr.sin_addr), 1) << host;
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  ASSERT_GE(fd, 0);
+  EXPECT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0) << host << " is not an address of this host";
+  close(fd);
 }
 
 }  // namespace

@@ -36,32 +36,16 @@ std::string LocalHostName() {
 
 namespace {
 
-bool IsLoopback(const std::string& host) {
-  if (host == "localhost" || host.rfind("127.", 0) == 0 || host == "::1") return true;
-  addrinfo hints{};
-  hints.ai_family = AF_INET;
-  addrinfo* result = nullptr;
-  if (getaddrinfo(host.c_str(), nullptr, &hints, &result) != 0) return false;
-  bool loop = false;
-  for (addrinfo* a = result; a != nullptr; a = a->ai_next) {
-    auto* in = reinterpret_cast<sockaddr_in*>(a->ai_addr);
-    if ((ntohl(in->sin_addr.s_addr) >> 24) == 127) loop = true;
-  }
-  freeaddrinfo(result);
-  return loop;
+bool IsLoopbackName(const std::string& host) {
+  return host == "localhost" || host.rfind("127.", 0) == 0 || host == "::1";
 }
 
-// The source address the kernel would use toward `host` (a UDP "connect"
-// sends nothing).
-std::string RouteSource(const std::string& host) {
-  addrinfo hints{};
-  hints.ai_family = AF_INET;
-  hints.ai_socktype = SOCK_DGRAM;
-  addrinfo* result = nullptr;
-  if (getaddrinfo(host.c_str(), "9", &hints, &result) != 0) return "";
+// The source address the kernel would use toward `to` (a UDP "connect"
+// sends nothing), or "".
+std::string RouteSource(const addrinfo& to) {
   std::string source;
   int fd = socket(AF_INET, SOCK_DGRAM, 0);
-  if (fd >= 0 && connect(fd, result->ai_addr, result->ai_addrlen) == 0) {
+  if (fd >= 0 && connect(fd, to.ai_addr, to.ai_addrlen) == 0) {
     sockaddr_in local{};
     socklen_t len = sizeof local;
     char text[INET_ADDRSTRLEN];
@@ -70,7 +54,6 @@ std::string RouteSource(const std::string& host) {
       source = text;
   }
   if (fd >= 0) close(fd);
-  freeaddrinfo(result);
   return source;
 }
 
@@ -79,8 +62,20 @@ std::string RouteSource(const std::string& host) {
 std::string AdvertisedHost(const std::string& name_server_host) {
   const char* env = std::getenv("CM_HOST");
   if (env != nullptr && *env != '\0') return env;
-  if (IsLoopback(name_server_host)) return "127.0.0.1";
-  std::string source = RouteSource(name_server_host);
+  if (IsLoopbackName(name_server_host)) return "127.0.0.1";
+  // One look-up of the name server's host (a DNS query, on a real network)
+  // answers both questions: is it this host's loopback, and if not, which
+  // of our addresses routes to it.
+  addrinfo hints{};
+  hints.ai_family = AF_INET;
+  hints.ai_socktype = SOCK_DGRAM;
+  addrinfo* result = nullptr;
+  if (getaddrinfo(name_server_host.c_str(), "9", &hints, &result) != 0) return "127.0.0.1";
+  bool loopback = false;
+  for (addrinfo* a = result; a != nullptr; a = a->ai_next)
+    if ((ntohl(reinterpret_cast<sockaddr_in*>(a->ai_addr)->sin_addr.s_addr) >> 24) == 127) loopback = true;
+  std::string source = loopback ? "" : RouteSource(*result);
+  freeaddrinfo(result);
   return source.empty() ? "127.0.0.1" : source;
 }
 
