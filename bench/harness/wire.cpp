@@ -40,14 +40,18 @@ NameServerProbe::NameServerProbe(void* zmq_context, const std::string& endpoint)
 
 NameServerProbe::~NameServerProbe() { zmq_close(socket_); }
 
-bool NameServerProbe::Names(std::vector<NameEntry>* names, int timeout_ms) {
+bool NameServerProbe::CallWithoutItems(const char* type, std::vector<Field>* fields, int timeout_ms) {
   uint64_t seq = next_seq_++;
   msgpack::sbuffer request;
   Packer pk(request);
-  PackEnvelope(pk, "NSGetNames", seq);
+  PackEnvelope(pk, type, seq);
   pk.pack_array(0);
+  return Call(std::string(request.data(), request.size()), seq, fields, timeout_ms);
+}
+
+bool NameServerProbe::Names(std::vector<NameEntry>* names, int timeout_ms) {
   std::vector<Field> fields;
-  if (!Call(std::string(request.data(), request.size()), seq, &fields, timeout_ms)) return false;
+  if (!CallWithoutItems("NSGetNames", &fields, timeout_ms)) return false;
   // status, reason, n, then n x (name, host, pid, address, start time)
   if (fields.size() < 3) return false;
   size_t n = static_cast<size_t>(fields[2].number);
@@ -66,13 +70,8 @@ bool NameServerProbe::Names(std::vector<NameEntry>* names, int timeout_ms) {
 }
 
 bool NameServerProbe::Count(size_t* names, int timeout_ms) {
-  uint64_t seq = next_seq_++;
-  msgpack::sbuffer request;
-  Packer pk(request);
-  PackEnvelope(pk, "NSGetStatistics", seq);
-  pk.pack_array(0);
   std::vector<Field> fields;
-  if (!Call(std::string(request.data(), request.size()), seq, &fields, timeout_ms)) return false;
+  if (!CallWithoutItems("NSGetStatistics", &fields, timeout_ms)) return false;
   // status, reason, names, requests, ...
   if (fields.size() < 3 || fields[2].number < 0) return false;
   *names = static_cast<size_t>(fields[2].number);

@@ -42,6 +42,8 @@ class NameServerProbe {
   // Sends the request (its seq is `seq`) and waits for the reply with the
   // same seq; false on timeout or a status other than 1.
   bool Call(const std::string& request, uint64_t seq, std::vector<Field>* fields, int timeout_ms);
+  // A request of `type` with no items (NSGetNames, NSGetStatistics).
+  bool CallWithoutItems(const char* type, std::vector<Field>* fields, int timeout_ms);
 
   void* socket_;
   uint64_t next_seq_ = 1;

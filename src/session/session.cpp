@@ -28,9 +28,10 @@ constexpr int kLinkCheckMs = 100;  // see Wait()  // per pass of a zero-timeout 
 // An idle process sleeps on all its sockets, waking for a message or a link
 // event, and at least this often for the connect reports.
 constexpr int kIdleSleepMs = 1000;
-// Acknowledgements go out at every link check, and also when the queue is
-// found empty, but then at most this often: a receiver keeping up with a
-// fast sender finds its queue empty between most messages.
+// Acknowledgements go out at every link check, and also before a receive
+// that may sleep or when the queue is found empty, but then at most this
+// often: a receiver keeping up with a fast sender does that between most
+// messages.
 constexpr int kIdleAckMs = 10;
 
 // steady_clock is CLOCK_MONOTONIC; the coarse variant counts from the same
@@ -631,7 +632,7 @@ bool Session::Wait(double seconds) {
       if (Idle()) wait_ms = 0;  // it sleeps below, on every socket, if nothing is queued
     }
     for (int budget = kDispatchBudget; budget > 0; --budget) {
-      if (wait_ms != 0) AcksBeforeSleep();
+      if (wait_ms != 0) SendIdleAcks();
       int r = DispatchOne(wait_ms);
       dispatched_since_check_ += r;
       if (!started_) return r == 2;  // a handler closed the server
@@ -743,12 +744,11 @@ void Session::NoteUnacked(Peer& peer) {
   peer.acked = peer.seq_out;
 }
 
-// The queue was found empty: every ack that had arrived has been read, and
-// it is a good moment to send ours.
-// A receive that may sleep goes first: acknowledgements owed would wait for
-// the next link check if it does.  Read on the coarse clock (a few ns, not
-// the ~40 of a precise read): a receiver keeping up pays it per message.
-void Session::AcksBeforeSleep() {
+// Acknowledgements owed go out, at most every kIdleAckMs: before a receive
+// that may sleep (they would wait for the next link check otherwise), and
+// when the queue is found empty.  Read on the coarse clock (a few ns, not the
+// ~40 of a precise read): a receiver keeping up pays it per message.
+void Session::SendIdleAcks() {
   if (acks_owed_.empty()) return;
   auto now = CoarseNow();
   if (now < next_idle_ack_) return;
@@ -756,13 +756,11 @@ void Session::AcksBeforeSleep() {
   next_idle_ack_ = now + std::chrono::milliseconds(kIdleAckMs);
 }
 
+// The queue was found empty: every ack that had arrived has been read, and
+// it is a good moment to send ours.
 void Session::QueueEmpty() {
-  if (acks_owed_.empty() && unacked_.empty()) return;
-  auto now = Clock::now();
-  drained_at_ = now;
-  if (now < next_idle_ack_) return;
-  SendAcks();
-  next_idle_ack_ = now + std::chrono::milliseconds(kIdleAckMs);
+  if (!unacked_.empty()) drained_at_ = Clock::now();
+  SendIdleAcks();
 }
 
 // Closing: what is still queued will not be dispatched, but the acks in it

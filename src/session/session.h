@@ -88,7 +88,7 @@ class Session {
   void Announce(Peer& peer);
   int DispatchOne(int wait_ms = 0);
   bool NextIncoming(Incoming* in, int wait_ms = 0);
-  void AcksBeforeSleep();
+  void SendIdleAcks();
   bool Idle() const;
   size_t QueueDepth();
   bool HandleBuiltin(Message& message, Peer& sender);  // true if it was one
