@@ -199,7 +199,8 @@ TEST(Codec, MalformedFramesAreRefusedWithAReason) {
   const std::vector<std::string> bad = {
       std::string(""),
       std::string("\x90", 1),                           // empty array
-      std::string("\x96\x02\xa1t\xa1s\xa0\x00\x90", 9),  // version 2
+      std::string("\x96\x03\xa1t\xa1s\xa0\x00\x90", 9),  // version 3 (this build reads 1 and 2)
+      std::string("\x96\x00\xa1t\xa1s\xa0\x00\x90", 9),  // version 0
       std::string("\x96\x01\xa1t\xa1s\xa0\x00\x91\x63", 10),  // tag without value
       std::string("\x96\x01\xa1t\xa1s\xa0\x00\x92\x63\xa1x", 12),  // int tag, str value
       std::string("\x96\x01\xa1t\xa1s\xa0\x00\x92\x63\xdd\xff\xff\xff\xff", 15),  // huge array

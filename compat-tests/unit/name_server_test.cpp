@@ -489,8 +489,8 @@ TEST_F(NameServerTest, CountsMalformedFramesAndKeepsServing) {
   e.seq = 99;
   std::string frame(EncodedSize(e, m), '\0');
   Encode(e, m, frame.data());
-  ASSERT_EQ(frame[1], 1);  // [fixarray, version, ...]
-  frame[1] = 2;
+  ASSERT_EQ(frame[1], static_cast<char>(kProtocolVersion));  // [fixarray, version, ...]
+  frame[1] = static_cast<char>(kProtocolVersion + 1);
   ASSERT_TRUE(a->SendRaw(frame));
 
   Statistics s = GetStatistics(*a);

@@ -170,7 +170,7 @@ class FrameVisitor : public msgpack::null_visitor {
   bool visit_positive_integer(uint64_t v) {
     if (depth_ == 1) {
       if (field_ == 0) {
-        if (v != kProtocolVersion) return Fail("unknown protocol version");
+        if (v < kOldestProtocolVersion || v > kProtocolVersion) return Fail("unknown protocol version");
         version_seen_ = true;
         return true;
       }
@@ -365,8 +365,9 @@ struct FrameDecoder::Parser {
   size_t type_at = 0, sender_at = 0, reply_to_at = 0;  // offsets in `head`
   size_t type_size = 0, sender_size = 0, reply_to_size = 0;
 
-  // Returns why the frame is refused, or nullptr.
-  const char* Parse(const char* data, size_t size, Envelope* envelope, Message* message);
+  // Returns why the frame is refused, or nullptr.  With `consumed`, the
+  // frame may be followed by others and *consumed is its length.
+  const char* Parse(const char* data, size_t size, Envelope* envelope, Message* message, size_t* consumed);
   void RememberHead(const char* data, size_t size, const Envelope& env, std::string_view type);
 };
 
@@ -376,7 +377,7 @@ FrameDecoder::~FrameDecoder() = default;
 Status FrameDecoder::Decode(const char* data, size_t size, Envelope* envelope, Message* message) {
   message->Reset();
   *envelope = Envelope();
-  const char* error = parser_->Parse(data, size, envelope, message);
+  const char* error = parser_->Parse(data, size, envelope, message, nullptr);
   if (error != nullptr) {
     message->Reset();
     *envelope = Envelope();
@@ -385,7 +386,22 @@ Status FrameDecoder::Decode(const char* data, size_t size, Envelope* envelope, M
   return Status::Ok();
 }
 
-const char* FrameDecoder::Parser::Parse(const char* data, size_t size, Envelope* envelope, Message* message) {
+Status FrameDecoder::DecodeFirst(const char* data, size_t size, size_t* consumed, Envelope* envelope,
+                                 Message* message) {
+  message->Reset();
+  *envelope = Envelope();
+  const char* error = parser_->Parse(data, size, envelope, message, consumed);
+  if (error != nullptr) {
+    message->Reset();
+    *envelope = Envelope();
+    *consumed = size;
+    return Status::Malformed(error);
+  }
+  return Status::Ok();
+}
+
+const char* FrameDecoder::Parser::Parse(const char* data, size_t size, Envelope* envelope, Message* message,
+                                        size_t* consumed) {
   visitor.Start(data, size, envelope, message);
   size_t offset = 0;
   bool known = !head.empty() && size > head.size() && std::memcmp(data, head.data(), head.size()) == 0;
@@ -405,7 +421,10 @@ const char* FrameDecoder::Parser::Parse(const char* data, size_t size, Envelope*
     msgpack::parse_return ret = ParseObject(helper, data, size, &offset);
     if (ret != msgpack::PARSE_SUCCESS || visitor.error() != nullptr) return Refusal(visitor, ret);
   }
-  if (offset != size) return "trailing bytes after the frame";
+  if (consumed != nullptr)
+    *consumed = offset;
+  else if (offset != size)
+    return "trailing bytes after the frame";
   if (!visitor.complete()) return "incomplete envelope";
   if (!known) RememberHead(data, size, *envelope, visitor.type());
   return nullptr;
@@ -438,6 +457,16 @@ Status Decode(std::unique_ptr<FrameBuffer> frame, Envelope* envelope, Message* m
   Status s = FrameDecoder().Decode(frame->data(), frame->size(), envelope, message);
   if (s.ok()) message->AdoptFrame(std::move(frame));
   return s;
+}
+
+size_t CountFrames(const char* data, size_t size) {
+  FrameDecoder decoder;
+  Envelope envelope;
+  Message message;
+  size_t frames = 0;
+  for (size_t at = 0, used = 0; at < size; at += used, ++frames)
+    if (!decoder.DecodeFirst(data + at, size - at, &used, &envelope, &message).ok()) return frames + 1;
+  return frames;
 }
 
 Status DecodeCopy(const char* data, size_t size, Envelope* envelope, Message* message) {

@@ -2,6 +2,11 @@
 //
 //   [ version, type, sender, reply_to, seq, [ item... ] ]      (msgpack)
 //
+// A ZeroMQ message may carry several frames back to back (protocol 2: a
+// sender that outpaces its receiver coalesces them, transport/dialer.h);
+// msgpack objects delimit themselves, so a receiver reads one frame after
+// another with FrameDecoder::DecodeFirst.
+//
 // Encoding is two passes over the message: one that only counts bytes, one
 // that writes into memory of exactly that size (the transport's zmq message),
 // so a message is copied once, from the caller's items to the wire buffer.
@@ -21,7 +26,8 @@
 
 namespace cm {
 
-constexpr uint32_t kProtocolVersion = 1;
+constexpr uint32_t kProtocolVersion = 2;        // what this build writes
+constexpr uint32_t kOldestProtocolVersion = 1;  // what it still reads (frames are the same)
 
 // Routing data around the items.  On decode the views point into the frame.
 struct Envelope {
@@ -55,11 +61,20 @@ class FrameDecoder {
   FrameDecoder& operator=(const FrameDecoder&) = delete;
 
   Status Decode(const char* data, size_t size, Envelope* envelope, Message* message);
+  // The frame at the start of [data, data+size), which may be followed by
+  // more: `*consumed` is its length.  After a malformed frame the rest of
+  // the range cannot be delimited (`*consumed` is then `size`).
+  Status DecodeFirst(const char* data, size_t size, size_t* consumed, Envelope* envelope, Message* message);
 
  private:
   struct Parser;
   std::unique_ptr<Parser> parser_;
 };
+
+// How many frames [data, data+size) holds, back to back (a malformed one
+// counts as one, and ends the count: what follows it cannot be delimited).
+// For reports (a queue's depth), not the receive path: it decodes them all.
+size_t CountFrames(const char* data, size_t size);
 
 // Decode a plain byte range (copied): for tests, fuzzers and tools.
 Status DecodeCopy(const char* data, size_t size, Envelope* envelope, Message* message);

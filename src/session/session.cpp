@@ -144,6 +144,9 @@ Status Session::Open(const std::string& name) {
 void Session::Close() {
   if (!started_ || closing_) return;
   closing_ = true;
+  // Coalesced frames go to ZeroMQ first; a full queue gets the linger time to drain.
+  auto flush_until = Clock::now() + std::chrono::milliseconds(kCloseLingerMs);
+  while (dialer_->Flush() == Dialer::SendResult::kFull && Clock::now() < flush_until) WaitForLinks(1);
   // What we dispatched is acknowledged, so our senders do not count it as
   // maybe lost when our links close.
   SendAcks();
@@ -164,6 +167,9 @@ void Session::Close() {
   last_peer_ = nullptr;
   callbacks_.clear();
   read_ahead_.clear();
+  inbox_ = zmq::message_t();
+  inbox_at_ = 0;
+  retired_.clear();
   handlers_.Clear();
   on_connect_ = nullptr;
   on_disconnect_ = nullptr;
@@ -251,15 +257,30 @@ bool Session::Deliver(Peer& peer, const Message& message, Clock::time_point dead
   Envelope env;
   env.sender = name_;
   env.reply_to = address_text_;
-  env.seq = peer.seq_out + 1;
-  zmq::message_t frame = EncodeFrame(env, message);
+  // A small frame is encoded on the stack and copied once, into a batch or
+  // a ZeroMQ message (transport/dialer.h); a larger one straight into a
+  // ZeroMQ message of its size.
+  char small[Dialer::kMaxCoalescedFrame];
+  zmq::message_t large;
+  size_t size = 0;
+  auto encode = [&] {
+    env.seq = peer.seq_out + 1;
+    size = EncodedSize(env, message);
+    if (size <= sizeof small) {
+      Encode(env, message, small);
+    } else {
+      large.rebuild(size);
+      Encode(env, message, static_cast<char*>(large.data()));
+    }
+  };
+  encode();
   // A connection still being made is waited for; a lost one sends us back
   // to the name server, which knows whether the peer is dead or moved.
   Clock::time_point next_resolve{};  // set, with an unset deadline, at the first failed attempt
   Dialer::SendResult result;
   for (;;) {
     if (!peer.link_up) dialer_->Connect(peer.address.endpoint);  // idempotent
-    result = dialer_->Send(peer.address, frame);
+    result = size <= sizeof small ? dialer_->Send(peer.address, small, size) : dialer_->Send(peer.address, large);
     if (result == Dialer::SendResult::kSent) {
       peer.seq_out = env.seq;
       ++peer.sent;
@@ -289,8 +310,7 @@ bool Session::Deliver(Peer& peer, const Message& message, Clock::time_point dead
         CM_INFO("'%s' moved from %s to %s", peer.name.c_str(), peer.address.ToString().c_str(),
                 record.address.c_str());
         SetAddress(peer, fresh);
-        env.seq = peer.seq_out + 1;
-        frame = EncodeFrame(env, message);
+        encode();
       }
       next_resolve = Clock::now() + std::chrono::milliseconds(500);
     }
@@ -458,36 +478,54 @@ size_t Session::QueueDepth() {
   Incoming in;
   while (read_ahead_.size() < static_cast<size_t>(kHighWaterMark) && listener_->Receive(&in))
     read_ahead_.push_back(std::move(in));
-  return read_ahead_.size();
+  // Counted in Cm messages: a ZeroMQ message may hold several (coalesced),
+  // and so may the rest of the one being read.
+  size_t frames = CountFrames(static_cast<const char*>(inbox_.data()) + inbox_at_, inbox_.size() - inbox_at_);
+  for (const Incoming& queued : read_ahead_)
+    frames += queued.malformed ? 1 : CountFrames(static_cast<const char*>(queued.frame.data()), queued.frame.size());
+  return frames;
 }
 
 // One message from the listener, waiting up to `wait_ms` for it: 0 none
 // came, 1 handled, 2 a handler broke.
 int Session::DispatchOne(int wait_ms) {
-  Incoming in;
-  if (!NextIncoming(&in, wait_ms)) return 0;
   static Clock::time_point last_malformed_log;
-  if (in.malformed) {
-    ++stats_.malformed;
-    if (Every(&last_malformed_log)) CM_WARN("dropped a multi-part frame (%llu malformed so far)",
-                                            static_cast<unsigned long long>(stats_.malformed));
-    return 1;
+  if (inbox_at_ == inbox_.size()) {  // every frame of the last ZeroMQ message read: the next one
+    Incoming in;
+    if (!NextIncoming(&in, wait_ms)) return 0;
+    if (in.malformed) {
+      ++stats_.malformed;
+      if (Every(&last_malformed_log)) CM_WARN("dropped a multi-part frame (%llu malformed so far)",
+                                              static_cast<unsigned long long>(stats_.malformed));
+      return 1;
+    }
+    // Inside a handler that waits, the handler's message may point into the
+    // last ZeroMQ message: kept until the outermost dispatch ends.
+    if (dispatch_depth_ > 0 && inbox_.size() > 0) retired_.push_back(std::move(inbox_));
+    inbox_ = std::move(in.frame);
+    inbox_at_ = 0;
   }
   // One message object per nesting level (a handler may wait in turn),
   // reused so that its vectors keep their capacity.
   if (dispatch_depth_ == dispatch_messages_.size()) dispatch_messages_.push_back(std::make_unique<Message>());
   Message& message = *dispatch_messages_[dispatch_depth_];
   struct Level {
-    size_t& depth;
+    Session& session;
     Message& message;
     ~Level() {
-      message.Reset();  // releases the frame now, not at the next message
-      --depth;
+      message.Reset();
+      if (--session.dispatch_depth_ == 0) session.ReleaseInbox();
     }
-  } level{++dispatch_depth_, message};
+  } level{*this, message};
+  ++dispatch_depth_;
   Envelope env;
-  // The message points into in.frame, which outlives it (~Level resets it).
-  Status s = decoder_.Decode(static_cast<const char*>(in.frame.data()), in.frame.size(), &env, &message);
+  // The message points into inbox_, which outlives it (~Level resets it).
+  // After a malformed frame the rest of the ZeroMQ message cannot be
+  // delimited: its frames are dropped with it (seen as lost by their numbers).
+  size_t used = 0;
+  Status s = decoder_.DecodeFirst(static_cast<const char*>(inbox_.data()) + inbox_at_, inbox_.size() - inbox_at_,
+                                  &used, &env, &message);
+  inbox_at_ += used;
   if (!s.ok() || env.sender.empty()) {
     ++stats_.malformed;
     if (Every(&last_malformed_log))
@@ -508,7 +546,7 @@ int Session::DispatchOne(int wait_ms) {
     if (!stale && Address::Parse(env.reply_to, &from)) SetAddress(peer, from);
   }
   if (peer.inbound_fd < 0 && !stale) {  // reset when that connection closes
-    int fd = Listener::SourceFd(in.frame);
+    int fd = Listener::SourceFd(inbox_);
     if (fd >= 0) {
       peer.inbound_fd = fd;
       by_fd_[fd] = &peer;
@@ -547,6 +585,16 @@ int Session::DispatchOne(int wait_ms) {
   MessageHandler handler = *found;  // the handler may change the table
   std::string sender = peer.name;   // and must not see the peer table move
   return handler(message, sender.c_str()) ? 2 : 1;
+}
+
+// No dispatch points into a received ZeroMQ message any more: what is read
+// of them is freed now, not at the next message (it may be an 8 MiB array).
+void Session::ReleaseInbox() {
+  if (!retired_.empty()) retired_.clear();
+  if (inbox_at_ == inbox_.size() && inbox_.size() != 0) {
+    inbox_.rebuild();
+    inbox_at_ = 0;
+  }
 }
 
 void Session::Housekeeping() {
@@ -594,6 +642,9 @@ bool Session::Wait(double seconds) {
     if (seconds > 0) usleep(static_cast<useconds_t>(std::min(seconds, 1.0) * 1e6));
     return false;
   }
+  // What the program coalesced goes out now: it may be waiting for the
+  // answer to it (transport/dialer.h).
+  (void)dialer_->Flush();
   bool forever = seconds < 0;
   auto deadline = forever ? Clock::time_point::max()
                           : Clock::now() + std::chrono::microseconds(static_cast<int64_t>(seconds * 1e6));

@@ -87,6 +87,7 @@ class Session {
   void LinkLost(Peer& peer);
   void Announce(Peer& peer);
   int DispatchOne(int wait_ms = 0);
+  void ReleaseInbox();
   bool NextIncoming(Incoming* in, int wait_ms = 0);
   void SendIdleAcks();
   bool Idle() const;
@@ -129,6 +130,11 @@ class Session {
   std::vector<std::unique_ptr<Message>> dispatch_messages_;  // one per nesting level
   size_t dispatch_depth_ = 0;
   FrameDecoder decoder_;  // reused for every received frame (codec/frame.h)
+  // The ZeroMQ message being read: one frame, or several (coalesced by the
+  // sender, codec/frame.h); inbox_at_ is where the next one starts.
+  zmq::message_t inbox_;
+  size_t inbox_at_ = 0;
+  std::vector<zmq::message_t> retired_;  // read, but a waiting handler's message may point into them
   std::deque<Incoming> read_ahead_;  // taken from the listener to be counted (cm:info)
   std::vector<Peer*> acks_owed_;     // peers whose seq_in moved since we acknowledged it
   UnackedLedger unacked_;

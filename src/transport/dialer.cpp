@@ -1,5 +1,9 @@
 #include "transport/dialer.h"
 
+#include <pthread.h>
+#include <signal.h>
+
+#include <algorithm>
 #include <cerrno>
 
 #include "transport/context.h"
@@ -22,11 +26,19 @@ Dialer::Dialer(const std::string& own_incarnation, const Security& security)
 }
 
 Dialer::~Dialer() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+    (void)FlushLocked();  // Flush() before, with time to retry, if it matters (the session's Close does)
+  }
+  wake_.notify_all();
+  if (flusher_.joinable()) flusher_.join();
   zmq_socket_monitor(socket_.handle(), nullptr, 0);
   monitor_.reset();
 }
 
 void Dialer::Connect(const std::string& endpoint) {
+  std::lock_guard<std::mutex> lock(mutex_);
   if (!endpoints_.insert(endpoint).second) return;
   try {
     socket_.connect(endpoint);
@@ -38,6 +50,7 @@ void Dialer::Connect(const std::string& endpoint) {
 }
 
 void Dialer::Disconnect(const std::string& endpoint) {
+  std::lock_guard<std::mutex> lock(mutex_);
   if (endpoints_.erase(endpoint) == 0) return;
   try {
     socket_.disconnect(endpoint);
@@ -46,16 +59,100 @@ void Dialer::Disconnect(const std::string& endpoint) {
   }
 }
 
+void Dialer::SetLinger(int ms) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  socket_.set(zmq::sockopt::linger, ms);
+}
+
+Dialer::SendResult Dialer::Send(const Address& to, const char* frame, size_t size) {
+  const std::string& peer = to.incarnation;
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (!batch_.to.empty()) {
+    if (batch_.to == peer) {
+      if (batch_.bytes.size() + size <= kMaxBatchBytes) {
+        batch_.bytes.append(frame, size);
+        ++batch_.frames;
+        return SendResult::kSent;
+      }
+      // Full: out it goes, and this frame opens the next one (a stream).
+      // Refused (the peer's queue is full, or it is gone): this frame is not
+      // taken, and the caller waits or asks the name server, as for any frame.
+      SendResult r = FlushLocked();
+      if (r != SendResult::kSent) return r;
+      batch_.to = peer;
+      batch_.bytes.assign(frame, size);
+      batch_.frames = 1;
+      batch_.opened = Clock::now();
+      return SendResult::kSent;
+    }
+    // Another peer's batch goes first if it can; one its full queue refuses
+    // is left to the flusher, and this frame goes alone.
+    (void)FlushLocked();
+  }
+  Clock::time_point now = Clock::now();
+  if (batch_.to.empty() && size <= kMaxCoalescedFrame && peer == last_to_ && now - last_at_ < kCoalesceWindow) {
+    batch_.to = peer;
+    batch_.bytes.assign(frame, size);
+    batch_.frames = 1;
+    batch_.opened = now;
+    if (!flusher_.joinable()) {
+      StartFlusher();
+    } else if (flusher_idle_) {
+      lock.unlock();
+      wake_.notify_one();
+    }
+    return SendResult::kSent;
+  }
+  zmq::message_t message(frame, size);
+  SendResult r = SendAlone(peer, message);
+  if (r == SendResult::kSent) {
+    last_to_ = peer;
+    last_at_ = now;
+  }
+  return r;
+}
+
 Dialer::SendResult Dialer::Send(const Address& to, zmq::message_t& frame) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (batch_.to == to.incarnation) {
+    SendResult r = FlushLocked();
+    if (r != SendResult::kSent) return r;
+  }
+  return SendAlone(to.incarnation, frame);
+}
+
+Dialer::SendResult Dialer::Flush() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  last_to_.clear();
+  return FlushLocked();
+}
+
+// The monitor socket is this thread's alone (the flusher never reads it).
+void Dialer::TakeEvents(std::vector<LinkEvent>* events) {
+  SocketEvent event;
+  while (monitor_->Next(&event)) {
+    LinkEvent link;
+    link.up = event.event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED;
+    link.endpoint = event.endpoint;
+    events->push_back(std::move(link));
+  }
+}
+
+Dialer::Counters Dialer::counters() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return counters_;
+}
+
+Dialer::SendResult Dialer::SendAlone(const std::string& peer, zmq::message_t& frame) {
   // Both parts go out or neither: ROUTER checks routability on the first.
-  int rc = zmq_send(socket_.handle(), to.incarnation.data(), to.incarnation.size(), ZMQ_SNDMORE | ZMQ_DONTWAIT);
+  int rc = zmq_send(socket_.handle(), peer.data(), peer.size(), ZMQ_SNDMORE | ZMQ_DONTWAIT);
   if (rc < 0 && zmq_errno() == EHOSTUNREACH) {
     // A connection whose handshake has just finished joins the socket by a
     // command that zmq_send reads only about once a millisecond (it saves
     // system calls); asking for ZMQ_EVENTS reads it now.  Only a failed send
     // pays this: a first send to a new peer no longer waits that millisecond.
     (void)socket_.get(zmq::sockopt::events);
-    rc = zmq_send(socket_.handle(), to.incarnation.data(), to.incarnation.size(), ZMQ_SNDMORE | ZMQ_DONTWAIT);
+    rc = zmq_send(socket_.handle(), peer.data(), peer.size(), ZMQ_SNDMORE | ZMQ_DONTWAIT);
   }
   if (rc < 0) return zmq_errno() == EAGAIN ? SendResult::kFull : SendResult::kNotConnected;
   rc = zmq_msg_send(frame.handle(), socket_.handle(), ZMQ_DONTWAIT);
@@ -64,13 +161,54 @@ Dialer::SendResult Dialer::Send(const Address& to, zmq::message_t& frame) {
   return rc < 0 ? SendResult::kNotConnected : SendResult::kSent;
 }
 
-void Dialer::TakeEvents(std::vector<LinkEvent>* events) {
-  SocketEvent event;
-  while (monitor_->Next(&event)) {
-    LinkEvent link;
-    link.up = event.event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED;
-    link.endpoint = event.endpoint;
-    events->push_back(std::move(link));
+// kFull keeps the batch (to be tried again); kNotConnected drops it: the
+// peer's connection went down after its frames were taken, as it can after
+// ZeroMQ took them (the session's unacknowledged count reports both).
+Dialer::SendResult Dialer::FlushLocked() {
+  if (batch_.to.empty()) return SendResult::kSent;
+  zmq::message_t message(batch_.bytes.data(), batch_.bytes.size());
+  SendResult r = SendAlone(batch_.to, message);
+  if (r == SendResult::kFull) return r;
+  if (r == SendResult::kSent) {
+    counters_.coalesced_frames += batch_.frames;
+    ++counters_.batches;
+  } else {
+    counters_.dropped_frames += batch_.frames;
+    CM_WARN("%u message(s) for incarnation %s dropped: its connection was lost before they went out",
+            batch_.frames, batch_.to.c_str());
+  }
+  batch_.to.clear();
+  batch_.bytes.clear();
+  batch_.frames = 0;
+  return r;
+}
+
+// The program's signals must keep reaching its own thread (a legacy program
+// may rely on alarm() interrupting it), so the flusher blocks them all, as
+// ZeroMQ's I/O thread does.
+void Dialer::StartFlusher() {
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, &old);
+  flusher_ = std::thread(&Dialer::FlusherLoop, this);
+  pthread_sigmask(SIG_SETMASK, &old, nullptr);
+}
+
+void Dialer::FlusherLoop() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  while (!stopping_) {
+    if (batch_.to.empty()) {
+      flusher_idle_ = true;
+      wake_.wait(lock);
+      flusher_idle_ = false;
+      continue;
+    }
+    Clock::time_point due = std::max(batch_.opened + kFlushDelay, retry_at_);
+    if (Clock::now() < due) {
+      wake_.wait_until(lock, due);
+      continue;
+    }
+    if (FlushLocked() == SendResult::kFull) retry_at_ = Clock::now() + std::chrono::milliseconds(1);
   }
 }
 

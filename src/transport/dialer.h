@@ -6,11 +6,27 @@
 // with exactly that incarnation is done, so a message is never queued for a
 // peer that is not there, and never reaches a process that replaced it.
 // Messages to one peer travel on one connection, in order.
+//
+// Coalescing.  Each ZeroMQ message costs about as much CPU as a whole small
+// Cm message costs the library (docs/protocol.md, bench/BENCHMARKS.md
+// section 6).  So when a program sends small frames to one peer faster than
+// one per kCoalesceWindow, the frames after the first are put together, back
+// to back, into one ZeroMQ message (a batch), which goes out when it is full,
+// when the program calls Flush() (the session does before it waits), or, if
+// the program does neither, from a thread of the Dialer's own kFlushDelay
+// after the batch was opened.  A frame sent after a pause always goes out
+// alone and at once: request/reply and periodic traffic are never delayed.
+// The socket is shared with that thread, so every use of it takes mutex_.
 #ifndef CM_TRANSPORT_DIALER_H
 #define CM_TRANSPORT_DIALER_H
 
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <unordered_set>
 #include <vector>
 
@@ -29,8 +45,19 @@ struct LinkEvent {
 
 class Dialer {
  public:
+  using Clock = std::chrono::steady_clock;
+  // Frames larger than this always go alone (zero copy, see Send below).
+  static constexpr size_t kMaxCoalescedFrame = 512;
+  // A batch is sent once it holds this many bytes.
+  static constexpr size_t kMaxBatchBytes = 4096;
+  // A frame for the same peer within this time of the previous one joins a batch.
+  static constexpr std::chrono::microseconds kCoalesceWindow{50};
+  // A batch nobody fills nor flushes is sent this long after it was opened
+  // (plus the time the kernel takes to wake a thread: 50-150 µs).
+  static constexpr std::chrono::microseconds kFlushDelay{100};
+
   Dialer(const std::string& own_incarnation, const Security& security);
-  ~Dialer();
+  ~Dialer();  // sends what is coalesced, if it can at once
 
   enum class SendResult { kSent, kNotConnected, kFull };
 
@@ -39,21 +66,62 @@ class Dialer {
   // Stop connecting and drop the connection.
   void Disconnect(const std::string& endpoint);
 
-  // Never blocks.  On kSent the frame has been taken.
+  // Never blocks.  On kSent the frame has been taken: handed to ZeroMQ, or
+  // coalesced (then in ZeroMQ within about kFlushDelay).  A frame is only
+  // coalesced behind one just sent to the same peer, so on a connection
+  // known to be up.  Frames to one peer keep their order either way.
+  SendResult Send(const Address& to, const char* frame, size_t size);
+  // The same, for a frame already in a ZeroMQ message: always alone, after
+  // what is coalesced for that peer.
   SendResult Send(const Address& to, zmq::message_t& frame);
+  // Sends what is coalesced now, and the next frame alone: the program is
+  // about to wait (for a reply, perhaps).  kSent when nothing is left.
+  SendResult Flush();
 
   // How long closing may wait to send what is queued (the session sets it
   // before closing, so that a message sent just before exit is not lost).
-  void SetLinger(int ms) { socket_.set(zmq::sockopt::linger, ms); }
+  void SetLinger(int ms);
 
   zmq::socket_t& monitor_socket() { return monitor_->socket(); }
   // Link changes since the last call, in order.
   void TakeEvents(std::vector<LinkEvent>* events);
 
+  // Frames handed to ZeroMQ inside batches, and batches; frames coalesced
+  // and then dropped because the peer's connection was lost first.
+  struct Counters {
+    uint64_t coalesced_frames = 0, batches = 0, dropped_frames = 0;
+  };
+  Counters counters();
+
  private:
+  // Frames for one peer, back to back.
+  struct Batch {
+    std::string to;  // the peer's incarnation; empty: no batch open
+    std::string bytes;
+    uint32_t frames = 0;
+    Clock::time_point opened;
+  };
+
+  SendResult SendAlone(const std::string& incarnation, zmq::message_t& frame);
+  SendResult FlushLocked();
+  void StartFlusher();
+  void FlusherLoop();
+
+  std::mutex mutex_;  // the socket, batch_, last_*, counters_, the flusher's state
   zmq::socket_t socket_;
   std::unique_ptr<Monitor> monitor_;
   std::unordered_set<std::string> endpoints_;
+
+  Batch batch_;
+  std::string last_to_;         // the incarnation the last frame alone went to ("": a flush since)
+  Clock::time_point last_at_;   // and when
+  Counters counters_;
+  Clock::time_point retry_at_;  // a batch the peer's full queue refused: when to try again
+
+  std::thread flusher_;  // started with the first batch
+  std::condition_variable wake_;
+  bool flusher_idle_ = false;  // waiting for a batch to be opened (needs a notify)
+  bool stopping_ = false;
 };
 
 }  // namespace cm
