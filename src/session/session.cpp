@@ -113,6 +113,7 @@ Status Session::Start() {
   }
   started_ = true;
   closing_ = false;
+  pid_ = getpid();
   next_report_ = Clock::now() + std::chrono::milliseconds(kHousekeepingMs);
   CM_DEBUG("listening at %s (domain %s, name servers from %s)", address_text_.c_str(), domain_.name.c_str(),
            domain_.source.c_str());
@@ -143,6 +144,10 @@ Status Session::Open(const std::string& name) {
 
 void Session::Close() {
   if (!started_ || closing_) return;
+  // A forked child that exits runs our atexit hook with copies of its
+  // parent's sockets and no threads behind them: closing would unregister
+  // the parent, and wait for threads the child does not have.
+  if (getpid() != pid_) return;
   closing_ = true;
   // Coalesced frames go to ZeroMQ first; a full queue gets the linger time to drain.
   auto flush_until = Clock::now() + std::chrono::milliseconds(kCloseLingerMs);
@@ -683,7 +688,10 @@ bool Session::Wait(double seconds) {
       if (Idle()) wait_ms = 0;  // it sleeps below, on every socket, if nothing is queued
     }
     for (int budget = kDispatchBudget; budget > 0; --budget) {
-      if (wait_ms != 0) SendIdleAcks();
+      if (wait_ms != 0) {  // this receive may sleep: nothing is held back meanwhile
+        SendIdleAcks();
+        if (dialer_->pending()) (void)dialer_->Flush();
+      }
       int r = DispatchOne(wait_ms);
       dispatched_since_check_ += r;
       if (!started_) return r == 2;  // a handler closed the server

@@ -11,6 +11,8 @@
 #ifndef CM_SESSION_SESSION_H
 #define CM_SESSION_SESSION_H
 
+#include <sys/types.h>
+
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -111,6 +113,7 @@ class Session {
   bool started_ = false;
   bool registered_ = false;
   bool closing_ = false;
+  pid_t pid_ = 0;  // the process that started the session (see Close)
   std::string name_;
   std::string host_;
   DomainConfig domain_;

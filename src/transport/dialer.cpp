@@ -66,7 +66,7 @@ void Dialer::SetLinger(int ms) {
 
 Dialer::SendResult Dialer::Send(const Address& to, const char* frame, size_t size) {
   const std::string& peer = to.incarnation;
-  std::unique_lock<std::mutex> lock(mutex_);
+  std::lock_guard<std::mutex> lock(mutex_);
   if (!batch_.to.empty()) {
     if (batch_.to == peer) {
       if (batch_.bytes.size() + size <= kMaxBatchBytes) {
@@ -78,12 +78,8 @@ Dialer::SendResult Dialer::Send(const Address& to, const char* frame, size_t siz
       // Refused (the peer's queue is full, or it is gone): this frame is not
       // taken, and the caller waits or asks the name server, as for any frame.
       SendResult r = FlushLocked();
-      if (r != SendResult::kSent) return r;
-      batch_.to = peer;
-      batch_.bytes.assign(frame, size);
-      batch_.frames = 1;
-      batch_.opened = Clock::now();
-      return SendResult::kSent;
+      if (r == SendResult::kSent) OpenBatch(peer, frame, size, Clock::now());
+      return r;
     }
     // Another peer's batch goes first if it can; one its full queue refuses
     // is left to the flusher, and this frame goes alone.
@@ -91,16 +87,7 @@ Dialer::SendResult Dialer::Send(const Address& to, const char* frame, size_t siz
   }
   Clock::time_point now = Clock::now();
   if (batch_.to.empty() && size <= kMaxCoalescedFrame && peer == last_to_ && now - last_at_ < kCoalesceWindow) {
-    batch_.to = peer;
-    batch_.bytes.assign(frame, size);
-    batch_.frames = 1;
-    batch_.opened = now;
-    if (!flusher_.joinable()) {
-      StartFlusher();
-    } else if (flusher_idle_) {
-      lock.unlock();
-      wake_.notify_one();
-    }
+    OpenBatch(peer, frame, size, now);
     return SendResult::kSent;
   }
   zmq::message_t message(frame, size);
@@ -110,6 +97,19 @@ Dialer::SendResult Dialer::Send(const Address& to, const char* frame, size_t siz
     last_at_ = now;
   }
   return r;
+}
+
+// Called with the lock held and no batch open.
+void Dialer::OpenBatch(const std::string& peer, const char* frame, size_t size, Clock::time_point now) {
+  batch_.to = peer;
+  batch_.bytes.assign(frame, size);
+  batch_.frames = 1;
+  batch_.opened = now;
+  pending_.store(true, std::memory_order_relaxed);
+  if (!flusher_.joinable())
+    StartFlusher();
+  else if (flusher_idle_)
+    wake_.notify_one();
 }
 
 Dialer::SendResult Dialer::Send(const Address& to, zmq::message_t& frame) {
@@ -180,6 +180,7 @@ Dialer::SendResult Dialer::FlushLocked() {
   batch_.to.clear();
   batch_.bytes.clear();
   batch_.frames = 0;
+  pending_.store(false, std::memory_order_relaxed);
   return r;
 }
 

@@ -20,6 +20,7 @@
 #ifndef CM_TRANSPORT_DIALER_H
 #define CM_TRANSPORT_DIALER_H
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -77,6 +78,9 @@ class Dialer {
   // Sends what is coalesced now, and the next frame alone: the program is
   // about to wait (for a reply, perhaps).  kSent when nothing is left.
   SendResult Flush();
+  // Whether a batch waits to go out (a hint, read without the lock: the
+  // wait loop asks it before every receive that may sleep).
+  bool pending() const { return pending_.load(std::memory_order_relaxed); }
 
   // How long closing may wait to send what is queued (the session sets it
   // before closing, so that a message sent just before exit is not lost).
@@ -103,6 +107,7 @@ class Dialer {
   };
 
   SendResult SendAlone(const std::string& incarnation, zmq::message_t& frame);
+  void OpenBatch(const std::string& peer, const char* frame, size_t size, Clock::time_point now);
   SendResult FlushLocked();
   void StartFlusher();
   void FlusherLoop();
@@ -113,6 +118,7 @@ class Dialer {
   std::unordered_set<std::string> endpoints_;
 
   Batch batch_;
+  std::atomic<bool> pending_{false};  // batch_ is open
   std::string last_to_;         // the incarnation the last frame alone went to ("": a flush since)
   Clock::time_point last_at_;   // and when
   Counters counters_;
