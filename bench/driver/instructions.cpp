@@ -70,7 +70,7 @@ std::string Hex(const std::string& bytes) {
   return hex;
 }
 
-enum class Kind { kZmq, kCm };
+enum class Kind { kZmq, kCm, kCmAlone };  // kCmAlone: CmMessageSend with CM_COALESCE=0
 enum class Side { kSender, kReceiver };
 
 class Counter {
@@ -107,6 +107,11 @@ class Counter {
                         Child::Output::kPipe))
         throw Failure("cannot start cm_bench_sender");
     } else {
+      // The children inherit it (the driver's own session has read its environment already).
+      if (kind == Kind::kCmAlone) setenv("CM_COALESCE", "0", 1);
+      struct Restore {
+        ~Restore() { unsetenv("CM_COALESCE"); }
+      } restore;
       StartPeer(&sink, command(Side::kReceiver, "cm_bench_cm_peer", {"sink-once", "bench_cg_sink", n}), kRunTimeoutMs);
       // "bench_sender" has as many letters as "bench_driver": the frames are
       // the captured frame's length.
@@ -118,7 +123,7 @@ class Counter {
     if (!sender.WaitFor("sent ", &sent, kRunTimeoutMs) || sent != n + " 0")
       throw Failure("cm_bench_sender did not send " + n + " messages" + (sent.empty() ? "" : " (sent " + sent + ")"));
     if (!sink.WaitFor("got ", &got, kRunTimeoutMs)) throw Failure("the sink did not count " + n + " messages");
-    if (got.compare(0, n.size() + 1, n + " ") != 0 || (kind == Kind::kCm && got != n + " 0"))
+    if (got.compare(0, n.size() + 1, n + " ") != 0 || (kind != Kind::kZmq && got != n + " 0"))
       throw Failure("the sink counted " + got + " (messages, then errors or bytes)");
     if (sender.Join() != 0) throw Failure("cm_bench_sender failed");
     if (sink.Join() != 0) throw Failure("the sink failed");
@@ -167,6 +172,7 @@ InstructionResults MeasureInstructions(Setup& setup, const Options& options, con
     Counter counter(setup, valgrind, frame);
     r.zmq_frame = counter.PerMessage(Kind::kZmq, r.messages);
     r.cm = counter.PerMessage(Kind::kCm, r.messages);
+    r.cm_alone = counter.PerMessage(Kind::kCmAlone, r.messages);
   } catch (const Failure& e) {
     r.error = std::string("failed: ") + e.what();
   }
@@ -175,8 +181,9 @@ InstructionResults MeasureInstructions(Setup& setup, const Options& options, con
     Say("instructions per small message: %s", r.error.c_str());
     return r;
   }
-  Say("instructions per small message (callgrind): zmq %.0f + %.0f, cm %.0f + %.0f (%.0f s)", r.zmq_frame.sender,
-      r.zmq_frame.receiver, r.cm.sender, r.cm.receiver, r.seconds);
+  Say("instructions per small message (callgrind): zmq %.0f + %.0f, cm %.0f + %.0f, cm alone %.0f + %.0f (%.0f s)",
+      r.zmq_frame.sender, r.zmq_frame.receiver, r.cm.sender, r.cm.receiver, r.cm_alone.sender, r.cm_alone.receiver,
+      r.seconds);
   return r;
 }
 

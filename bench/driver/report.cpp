@@ -149,7 +149,7 @@ void Instructions(const Results& all, std::ostream& out) {
          "counts do not depend on the machine's load or speed: run again, each comes out the same within about "
          "2%, the totals within 1%.  They leave out the kernel's work (system calls) and cache misses.  With all "
          "four threads of a run sharing 2 CPUs, the total of both sides is what bounds throughput.  (`cm_bench "
-         "--instruction-messages N` sets N; the eight runs took "
+         "--instruction-messages N` sets N; the twelve runs took "
       << Format("%.0f", r.seconds) << " s.)\n\n";
   auto count = [](double v) { return Thousands(v); };
   out << Row({"sender → receiver", "sender", "receiver", "total", "raw libzmq / this, totals"})
@@ -158,6 +158,8 @@ void Instructions(const Results& all, std::ostream& out) {
               count(r.zmq_frame.Total()), "1.00×"});
   out << Row({"libCm-zmq CmMessageSend → handler", count(r.cm.sender), count(r.cm.receiver), count(r.cm.Total()),
               Ratio(r.zmq_frame.Total(), r.cm.Total())});
+  out << Row({"the same, `CM_COALESCE=0` (one ZeroMQ message each)", count(r.cm_alone.sender),
+              count(r.cm_alone.receiver), count(r.cm_alone.Total()), Ratio(r.zmq_frame.Total(), r.cm_alone.Total())});
   out << "\nInstructions per message; libCm-zmq / raw libzmq: sender " << Ratio(r.cm.sender, r.zmq_frame.sender)
       << ", receiver " << Ratio(r.cm.receiver, r.zmq_frame.receiver) << ".\n\n";
 }
@@ -167,8 +169,11 @@ void Throughput(const Results& all, std::ostream& out) {
   out << "## 2. One-way throughput of small messages\n\n";
   if (!r.error.empty()) return Failed(out, r.error);
   out << "Each message is an int, a double and a 32-byte text.  libCm-zmq: the driver builds every message "
-         "(`CmMessageReset`, `SetType`, `PutInt`, `PutDouble`, `PutText`) and `CmMessageSend`s it; the peer's "
-         "handler reads every item and checks it.  Raw libzmq: PUSH to a PULL peer that counts, with the "
+         "(`CmMessageReset`, `SetType`, `PutInt`, `PutDouble`, `PutText`) and `CmMessageSend`s it, back to back, "
+         "so the library coalesces them (frames sent to one peer less than 50 µs apart travel together, up to "
+         "4 KiB per ZeroMQ message: docs/api.md, \"Delivery\"); the peer's "
+         "handler reads every item and checks it.  Raw libzmq, used plainly, sends each message as one ZeroMQ "
+         "message: PUSH to a PULL peer that counts, with the "
          "library's high-water mark (10000), sending either the exact frame `CmMessageSend` puts on the wire "
          "(captured from the library in this run: "
       << r.cm_frame_bytes
@@ -302,36 +307,41 @@ void HotPaths(const Results& all, std::ostream& out) {
   }
   out << "Changed (each measured before and after; `bash bench/profile.sh` and `bash bench/breakdown.sh` give the "
          "instruction counts, `strace -c -f` the system calls):\n\n"
+         "- Coalescing (protocol 2, `src/transport/dialer.h`): one ZeroMQ message costs about as much CPU as the "
+         "library's whole work on a small Cm message (the table below), so small frames a program sends to one "
+         "peer less than 50 µs apart go out back to back in one ZeroMQ message of up to 4 KiB: when it is full, "
+         "when the program waits, or from the dialer's own thread 100 µs after the first.  A frame after a pause "
+         "goes alone and at once, so round trips are unchanged (section 1).  Per small message (section 2's "
+         "instruction counts, sender + receiver): 2,899 + 3,049 with one ZeroMQ message each (d9f3112), "
+         "1,331 + 2,048 coalesced (7385f56); wall-clock throughput went from 0.54-0.58× raw libzmq "
+         "in earlier runs to 1.09-1.22× in five runs on the day it was made.  Before it was built, a "
+         "throwaway version without the flusher thread measured the same gain; the costs it adds are a lock "
+         "per send (the flusher thread shares the socket) and a clock read per frame sent alone.\n"
          "- Receiving: a frame is decoded in place (the session keeps the ZeroMQ message; no holder is "
          "allocated), by one `FrameDecoder` that keeps msgpack-cxx's parser (no parser stack allocated per "
          "frame) and the head of the last frame it parsed in full: a frame that repeats it byte for byte "
          "(`[version, type, sender, reply_to]`, the common case of a stream) has only its sequence number and "
-         "items parsed.  `CmMessageGetText` copies reuse their strings.\n"
+         "items parsed.  `CmMessageGetText` copies reuse their strings.  The handler table remembers the last "
+         "type it was asked for; the API's argument checks and the connect/disconnect callbacks have an inline "
+         "fast path.\n"
          "- Waiting: the wait loop sleeps in a receive on the listener instead of `zmq_poll` (three `poll` and "
          "one `getpid` system call fewer per wake-up; system calls are expensive on a VM), and goes to it "
          "straight, not after a non-blocking receive that finds the queue empty (one `poll` and one `getpid` "
          "fewer on each side of a round trip: over 5,000 round trips, `strace -c -f` counted 114,154 -> "
          "104,332 `poll` and 194,718 -> 185,117 `getpid` calls).\n"
-         "- Sending: the clock is read only when a send has to wait (it was read twice per message).  A send "
-         "refused just after the handshake with a new peer makes ZeroMQ read its pending commands (which "
+         "- Sending: a small frame is encoded on the stack and copied once (into a batch or a ZeroMQ message).  "
+         "A send refused just after the handshake with a new peer makes ZeroMQ read its pending commands (which "
          "`zmq_send` does only about once a millisecond) and tries again: the cold first send went from 2.9 to "
          "1.5 ms (medians, 60 processes).\n\n"
-         "Tried and dropped: encoding in one pass into a stack buffer and copying (about 100 instructions "
-         "fewer, no measurable gain in time); a DEALER per peer instead of the one connecting ROUTER (one part "
-         "per send instead of two, but a DEALER cannot refuse a process that replaced its peer on the same "
-         "port, as the ROUTER's routing id does); a protocol v2 sending reply_to once per connection (the "
-         "decoder no longer parses a repeated reply_to, and the bytes it would save are saved by the raw "
-         "baseline as well, which sends the same frame); an encoder keeping the last frame's packed head, as "
-         "the decoder does (45 instructions more per message, not fewer: comparing type, sender and reply_to "
-         "costs more than msgpack-cxx packing them).\n\n"
-         "Changed in the receive path besides: the handler table remembers the last type it was asked for "
-         "(a stream of one type compares a string instead of hashing it), the API's argument checks and the "
-         "connect/disconnect callbacks have an inline fast path, the type and text copies of a reused message "
-         "resize and copy instead of `assign`, and `CmMessageSend` no longer builds a `std::string` of the "
-         "destination: from 2,983 + 3,294 to 2,901 + 3,052 instructions per small message (sender + receiver, "
-         "`bash bench/breakdown.sh`).\n\n"
-         "Where a small message's instructions go (`bash bench/breakdown.sh`, revision e470c20, per message, "
-         "every thread counted):\n\n"
+         "Tried and dropped: a DEALER per peer instead of the one connecting ROUTER (one part per send instead "
+         "of two, but a DEALER cannot refuse a process that replaced its peer on the same port, as the ROUTER's "
+         "routing id does); a protocol sending reply_to once per connection (the decoder no longer parses a "
+         "repeated reply_to, and the bytes it would save are saved by the raw baseline as well); an encoder "
+         "keeping the last frame's packed head, as the decoder does (45 instructions more per message, not "
+         "fewer).\n\n"
+         "Where a small message's instructions went with one ZeroMQ message per Cm message (`bash "
+         "bench/breakdown.sh`, revision e470c20, per message, every thread counted), which is what coalescing "
+         "answers:\n\n"
          "| | ZeroMQ's work | the library's own work |\n"
          "| --- | ---: | ---: |\n"
          "| raw libzmq sender | 1,380: `zmq_send` with its copy and allocation ~650, I/O thread ~725 | 0 |\n"
@@ -342,18 +352,12 @@ void HotPaths(const Results& all, std::ostream& out) {
          "| libCm-zmq receiver | 970: `zmq_msg_recv` 320, I/O thread 640 | 2,090: decoding 1,140 (most of it "
          "msgpack-cxx's parser), the handler's reads 230, the rest of the dispatch and the wait loop ~720 "
          "(peer table, sequence and acknowledgement accounting, handler look-up, message reset) |\n\n"
-         "What remains, and why the 0.9× throughput target is out of reach with one ZeroMQ message per Cm "
-         "message: with all four threads sharing 2 CPUs, throughput follows the instructions of both sides "
-         "together.  Raw libzmq's 2,460 are all ZeroMQ's; 0.9× allows libCm-zmq 2,730.  ZeroMQ's own work for "
-         "a Cm message is already 2,770 (more than raw's: the routing-id part the ROUTER needs to address a "
-         "peer incarnation), so even a library doing nothing itself would stay just under 0.9×.  The way "
-         "there is to pay ZeroMQ's per-message cost once for several Cm messages: when a sender outpaces its "
-         "receiver, put the frames that queue up for one peer into one ZeroMQ message.  With 8 frames per "
-         "ZeroMQ message and the library's own work as it is (3,190), the same model gives about 0.69×; 0.9× "
-         "would also need that own work cut to ~2,400 (decoding above all).  Batching needs a thread of the "
-         "library's own to send what a program that stops calling Cm leaves queued, and a bound on queued "
-         "bytes instead of queued messages: not done.  Round trips and large arrays are not limited this way "
-         "(sections 1 and 3).\n\n";
+         "What remains: coalesced, ZeroMQ's share of a small message is a fraction of its former 2,770 "
+         "instructions, and the library's own work (about 1,100 sending, 2,000 receiving) is most of what is "
+         "left; raw libzmq still executes fewer instructions in all (section 2), and the receiving process, "
+         "decoding above all, is the larger half.  A program that sends to many peers in turn, or waits "
+         "between messages, sends one ZeroMQ message per Cm message as before (about 0.55× raw libzmq in "
+         "throughput; its latency is section 1's).\n\n";
 }
 
 std::string ReadCpuModel() {

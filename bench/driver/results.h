@@ -46,8 +46,9 @@ struct InstructionResults {
   std::string error;     // not empty: not measured, and why
   size_t messages = 0;   // N: each side runs N and 2N messages; the figure is the difference / N
   std::string valgrind;  // its version
-  double seconds = 0;    // the time the eight runs under callgrind took
+  double seconds = 0;    // the time the twelve runs under callgrind took
   InstructionsPerMessage zmq_frame, cm;
+  InstructionsPerMessage cm_alone;  // CM_COALESCE=0: one ZeroMQ message per Cm message
 };
 
 struct ThroughputResults {

@@ -93,7 +93,9 @@ Status Session::Start() {
     return s;
   }
   address_text_ = listener_->address().ToString();
-  dialer_ = std::make_unique<Dialer>(listener_->address().incarnation, domain_.security);
+  const char* coalesce = std::getenv("CM_COALESCE");  // "0": every message alone (docs/api.md)
+  dialer_ = std::make_unique<Dialer>(listener_->address().incarnation, domain_.security,
+                                     coalesce == nullptr || std::strcmp(coalesce, "0") != 0);
   names_ = std::make_unique<NameClient>(domain_, listener_->address().incarnation);
   if (name_.empty()) name_ = host_ + "_" + std::to_string(getpid());
   names_->set_sender(name_);

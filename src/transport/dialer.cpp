@@ -12,8 +12,8 @@
 
 namespace cm {
 
-Dialer::Dialer(const std::string& own_incarnation, const Security& security)
-    : socket_(ZmqContext(), zmq::socket_type::router) {
+Dialer::Dialer(const std::string& own_incarnation, const Security& security, bool coalesce)
+    : coalesce_(coalesce), socket_(ZmqContext(), zmq::socket_type::router) {
   ApplyCommonOptions(socket_);
   ApplyClientSecurity(security, socket_);
   socket_.set(zmq::sockopt::routing_id, own_incarnation);
@@ -86,7 +86,8 @@ Dialer::SendResult Dialer::Send(const Address& to, const char* frame, size_t siz
     (void)FlushLocked();
   }
   Clock::time_point now = Clock::now();
-  if (batch_.to.empty() && size <= kMaxCoalescedFrame && peer == last_to_ && now - last_at_ < kCoalesceWindow) {
+  if (coalesce_ && batch_.to.empty() && size <= kMaxCoalescedFrame && peer == last_to_ &&
+      now - last_at_ < kCoalesceWindow) {
     OpenBatch(peer, frame, size, now);
     return SendResult::kSent;
   }

@@ -57,7 +57,8 @@ class Dialer {
   // (plus the time the kernel takes to wake a thread: 50-150 µs).
   static constexpr std::chrono::microseconds kFlushDelay{100};
 
-  Dialer(const std::string& own_incarnation, const Security& security);
+  // `coalesce` false: every frame goes alone and at once (CM_COALESCE=0).
+  Dialer(const std::string& own_incarnation, const Security& security, bool coalesce = true);
   ~Dialer();  // sends what is coalesced, if it can at once
 
   enum class SendResult { kSent, kNotConnected, kFull };
@@ -112,6 +113,7 @@ class Dialer {
   void StartFlusher();
   void FlusherLoop();
 
+  const bool coalesce_;
   std::mutex mutex_;  // the socket, batch_, last_*, counters_, the flusher's state
   zmq::socket_t socket_;
   std::unique_ptr<Monitor> monitor_;
