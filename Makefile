@@ -45,7 +45,7 @@ scale: deps build
 	ctest --test-dir $(BUILD) -C scale -L scale --no-tests=error --output-on-failure
 
 # compat-tests/soak: a program of its own, not registered with ctest.
-# SOAK_SECONDS (of chaos, default 150), SOAK_PROCESSES, SOAK_RATE, SOAK_SEED.
+# SOAK_SECONDS (of chaos, default 150), SOAK_PROCESSES, SOAK_RATE, SOAK_BURST, SOAK_SEED.
 soak: deps build
 	$(BUILD)/bin/cm_soak
 

@@ -10,13 +10,15 @@
 // handled exactly once and in order, or is a loss the library reported, or
 // died with its killed sender (check.h).  Exit status 0 only then.
 //
-//   cm_soak [--seconds N] [--processes N] [--rate N] [--seed N] [--dir DIR] [--keep]
+//   cm_soak [--seconds N] [--processes N] [--rate N] [--burst N] [--seed N] [--dir DIR] [--keep]
 //   cm_soak --check DIR          the verdict on a kept run, again
 //
 // --seconds: of chaos (default 150; then 8 s of calm and about 10 s to stop);
-// --rate: messages per second from each process to each of its 3 targets
-// (default 20).  The environment can say the same: SOAK_SECONDS,
-// SOAK_PROCESSES, SOAK_RATE, SOAK_SEED, SOAK_DIR.  The run's directory (logs
+// --rate: times per second each process sends to each of its 3 targets
+// (default 20); --burst: messages it sends back to back each time (default
+// 4: the library coalesces all but the first, so coalescing is soaked too).
+// The environment can say the same: SOAK_SECONDS, SOAK_PROCESSES, SOAK_RATE,
+// SOAK_BURST, SOAK_SEED, SOAK_DIR.  The run's directory (logs
 // of every process incarnation, the name server and the harness) is removed
 // after a pass unless --keep, and kept after a failure.
 #include <arpa/inet.h>
@@ -56,7 +58,7 @@ constexpr long long kRestartAfterMs[2] = {0, 1000};
 constexpr long long kNameServerDownMs[2] = {500, 3000};
 
 struct Settings {
-  int seconds = 150, processes = 50, rate = 20;
+  int seconds = 150, processes = 50, rate = 20, burst = 4;
   unsigned seed = 0;
   std::string dir;
   bool keep = false;
@@ -145,7 +147,7 @@ void Harness::StartProcess(Process& p) {
   ++p.gen;
   std::string log = PathOf(p);
   p.pid = Spawn({bin_ + "/cm_soak_process", p.name, std::to_string(p.index), std::to_string(s_.processes), log,
-                 std::to_string(s_.rate)},
+                 std::to_string(s_.rate), std::to_string(s_.burst)},
                 log);
   Log("START %s %d %d", p.name.c_str(), p.gen, p.pid);
 }
@@ -292,7 +294,8 @@ bool Harness::Run() {
   for (const char* v : {"CMDOMAIN", "CMDOMAIN_DATABASE", "CMMGR", "CMROOT", "CM_HOST", "CM_SECRET"}) unsetenv(v);
   setenv("CM_NAMESERVER", endpoint.c_str(), 1);
   setenv("CM_LOG", "info", 1);
-  Log("BEGIN processes=%d rate=%d seconds=%d seed=%u nameserver=%s", s_.processes, s_.rate, s_.seconds, s_.seed,
+  Log("BEGIN processes=%d rate=%d burst=%d seconds=%d seed=%u nameserver=%s", s_.processes, s_.rate, s_.burst,
+      s_.seconds, s_.seed,
       endpoint.c_str());
   StartNameServer();
   for (int i = 0; i < s_.processes; ++i) {
@@ -310,7 +313,7 @@ bool Harness::Run() {
 }
 
 int Usage() {
-  std::cerr << "usage: cm_soak [--seconds N] [--processes N] [--rate N] [--seed N] [--dir DIR] [--keep]\n"
+  std::cerr << "usage: cm_soak [--seconds N] [--processes N] [--rate N] [--burst N] [--seed N] [--dir DIR] [--keep]\n"
                "       cm_soak --check DIR\n";
   return 2;
 }
@@ -339,6 +342,7 @@ int main(int argc, char** argv) {
   s.seconds = static_cast<int>(env("SOAK_SECONDS", s.seconds));
   s.processes = static_cast<int>(env("SOAK_PROCESSES", s.processes));
   s.rate = static_cast<int>(env("SOAK_RATE", s.rate));
+  s.burst = static_cast<int>(env("SOAK_BURST", s.burst));
   s.seed = static_cast<unsigned>(env("SOAK_SEED", static_cast<long>(time(nullptr))));
   if (const char* d = std::getenv("SOAK_DIR")) s.dir = d;
   for (int i = 1; i < argc; ++i) {
@@ -349,11 +353,14 @@ int main(int argc, char** argv) {
     else if (a == "--seconds" && has_value) s.seconds = std::atoi(argv[++i]);
     else if (a == "--processes" && has_value) s.processes = std::atoi(argv[++i]);
     else if (a == "--rate" && has_value) s.rate = std::atoi(argv[++i]);
+    else if (a == "--burst" && has_value) s.burst = std::atoi(argv[++i]);
     else if (a == "--seed" && has_value) s.seed = static_cast<unsigned>(std::atol(argv[++i]));
     else if (a == "--dir" && has_value) s.dir = argv[++i];
     else return soak::Usage();
   }
-  if (s.seconds < 1 || s.processes < 2 || s.processes > 100 || s.rate < 1 || s.rate > 1000) return soak::Usage();
+  if (s.seconds < 1 || s.processes < 2 || s.processes > 100 || s.rate < 1 || s.rate > 1000 || s.burst < 1 ||
+      s.burst > 100)
+    return soak::Usage();
   if (s.dir.empty()) {
     const char* tmp = std::getenv("TMPDIR");
     std::string pattern = std::string(tmp ? tmp : "/tmp") + "/cm-soak.XXXXXX";

@@ -75,21 +75,22 @@ int main(int argc, char **argv) {
   char name[64], targets[MAX_TARGETS][64];
   static const int kOffsets[MAX_TARGETS] = {1, 7, 19};
   long seq[MAX_TARGETS];
-  int index, count, rate, ntargets = 0, i;
+  int index, count, rate, burst, ntargets = 0, i, b;
   long long period, next, end;
   struct sigaction term;
   CmMessage message;
 
-  if (argc != 6) {
-    fprintf(stderr, "usage: %s NAME INDEX COUNT LOG RATE\n", argv[0]);
+  if (argc != 7) {
+    fprintf(stderr, "usage: %s NAME INDEX COUNT LOG RATE BURST\n", argv[0]);
     return 2;
   }
   snprintf(name, sizeof name, "%s", argv[1]);
   index = atoi(argv[2]);
   count = atoi(argv[3]);
   rate = atoi(argv[5]);
+  burst = atoi(argv[6]);
   g_log = open(argv[4], O_WRONLY | O_CREAT | O_APPEND, 0644);
-  if (g_log < 0 || count < 2 || rate < 1) return 2;
+  if (g_log < 0 || count < 2 || rate < 1 || burst < 1) return 2;
   dup2(g_log, 2); /* the library's log lines land between our events */
 
   memset(&term, 0, sizeof term);
@@ -120,15 +121,17 @@ int main(int argc, char **argv) {
   while (!g_stop) {
     if (NowMs() >= next) {
       for (i = 0; i < ntargets && !g_stop; ++i) {
-        CmMessageReset(message);
-        CmMessageSetType(message, "Soak");
-        CmMessagePutInt(message, (int)getpid());
-        CmMessagePutLong(message, seq[i]);
-        if (CmMessageSend(message, targets[i])) {
-          Event("S %s %ld", targets[i], seq[i]);
-          ++seq[i];
-        } else {
-          Event("F %s %ld", targets[i], seq[i]);
+        for (b = 0; b < burst && !g_stop; ++b) { /* back to back: coalesced (docs/api.md) */
+          CmMessageReset(message);
+          CmMessageSetType(message, "Soak");
+          CmMessagePutInt(message, (int)getpid());
+          CmMessagePutLong(message, seq[i]);
+          if (CmMessageSend(message, targets[i])) {
+            Event("S %s %ld", targets[i], seq[i]);
+            ++seq[i];
+          } else {
+            Event("F %s %ld", targets[i], seq[i]);
+          }
         }
       }
       next += period;
