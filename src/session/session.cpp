@@ -33,6 +33,8 @@ constexpr int kIdleSleepMs = 1000;
 // often: a receiver keeping up with a fast sender does that between most
 // messages.
 constexpr int kIdleAckMs = 10;
+// A received ZeroMQ message larger than this is freed as soon as it is read.
+constexpr size_t kKeptInboxBytes = 65536;
 
 // steady_clock is CLOCK_MONOTONIC; the coarse variant counts from the same
 // origin, up to one tick (1-4 ms) behind, for a fraction of the cost.
@@ -174,7 +176,7 @@ void Session::Close() {
   last_peer_ = nullptr;
   callbacks_.clear();
   read_ahead_.clear();
-  inbox_ = zmq::message_t();
+  inbox_ = Incoming();
   inbox_at_ = 0;
   retired_.clear();
   handlers_.Clear();
@@ -487,7 +489,8 @@ size_t Session::QueueDepth() {
     read_ahead_.push_back(std::move(in));
   // Counted in Cm messages: a ZeroMQ message may hold several (coalesced),
   // and so may the rest of the one being read.
-  size_t frames = CountFrames(static_cast<const char*>(inbox_.data()) + inbox_at_, inbox_.size() - inbox_at_);
+  size_t frames =
+      CountFrames(static_cast<const char*>(inbox_.frame.data()) + inbox_at_, inbox_.frame.size() - inbox_at_);
   for (const Incoming& queued : read_ahead_)
     frames += queued.malformed ? 1 : CountFrames(static_cast<const char*>(queued.frame.data()), queued.frame.size());
   return frames;
@@ -497,20 +500,22 @@ size_t Session::QueueDepth() {
 // came, 1 handled, 2 a handler broke.
 int Session::DispatchOne(int wait_ms) {
   static Clock::time_point last_malformed_log;
-  if (inbox_at_ == inbox_.size()) {  // every frame of the last ZeroMQ message read: the next one
-    Incoming in;
-    if (!NextIncoming(&in, wait_ms)) return 0;
-    if (in.malformed) {
+  if (inbox_at_ == inbox_.frame.size()) {  // every frame of the last ZeroMQ message read: the next one
+    // Inside a handler that waits, the handler's message may point into the
+    // last ZeroMQ message: kept until the outermost dispatch ends.
+    if (dispatch_depth_ > 0 && inbox_.frame.size() > 0) retired_.push_back(std::move(inbox_.frame));
+    if (!NextIncoming(&inbox_, wait_ms)) {
+      inbox_at_ = inbox_.frame.size();
+      return 0;
+    }
+    inbox_at_ = 0;
+    if (inbox_.malformed) {
+      inbox_at_ = inbox_.frame.size();
       ++stats_.malformed;
       if (Every(&last_malformed_log)) CM_WARN("dropped a multi-part frame (%llu malformed so far)",
                                               static_cast<unsigned long long>(stats_.malformed));
       return 1;
     }
-    // Inside a handler that waits, the handler's message may point into the
-    // last ZeroMQ message: kept until the outermost dispatch ends.
-    if (dispatch_depth_ > 0 && inbox_.size() > 0) retired_.push_back(std::move(inbox_));
-    inbox_ = std::move(in.frame);
-    inbox_at_ = 0;
   }
   // One message object per nesting level (a handler may wait in turn),
   // reused so that its vectors keep their capacity.
@@ -530,8 +535,8 @@ int Session::DispatchOne(int wait_ms) {
   // After a malformed frame the rest of the ZeroMQ message cannot be
   // delimited: its frames are dropped with it (seen as lost by their numbers).
   size_t used = 0;
-  Status s = decoder_.DecodeFirst(static_cast<const char*>(inbox_.data()) + inbox_at_, inbox_.size() - inbox_at_,
-                                  &used, &env, &message);
+  Status s = decoder_.DecodeFirst(static_cast<const char*>(inbox_.frame.data()) + inbox_at_,
+                                  inbox_.frame.size() - inbox_at_, &used, &env, &message);
   inbox_at_ += used;
   if (!s.ok() || env.sender.empty()) {
     ++stats_.malformed;
@@ -553,7 +558,7 @@ int Session::DispatchOne(int wait_ms) {
     if (!stale && Address::Parse(env.reply_to, &from)) SetAddress(peer, from);
   }
   if (peer.inbound_fd < 0 && !stale) {  // reset when that connection closes
-    int fd = Listener::SourceFd(inbox_);
+    int fd = Listener::SourceFd(inbox_.frame);
     if (fd >= 0) {
       peer.inbound_fd = fd;
       by_fd_[fd] = &peer;
@@ -595,11 +600,12 @@ int Session::DispatchOne(int wait_ms) {
 }
 
 // No dispatch points into a received ZeroMQ message any more: what is read
-// of them is freed now, not at the next message (it may be an 8 MiB array).
+// of them is freed.  A large one now, not at the next message (it may be an
+// 8 MiB array); a small one is left to be replaced by the next receive.
 void Session::ReleaseInbox() {
   if (!retired_.empty()) retired_.clear();
-  if (inbox_at_ == inbox_.size() && inbox_.size() != 0) {
-    inbox_.rebuild();
+  if (inbox_at_ == inbox_.frame.size() && inbox_at_ > kKeptInboxBytes) {
+    inbox_.frame.rebuild();
     inbox_at_ = 0;
   }
 }
@@ -692,6 +698,7 @@ bool Session::Wait(double seconds) {
     for (int budget = kDispatchBudget; budget > 0; --budget) {
       if (wait_ms != 0) {  // this receive may sleep: nothing is held back meanwhile
         SendIdleAcks();
+        dialer_->Pause();
         if (dialer_->pending()) (void)dialer_->Flush();
       }
       int r = DispatchOne(wait_ms);

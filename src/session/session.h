@@ -135,7 +135,7 @@ class Session {
   FrameDecoder decoder_;  // reused for every received frame (codec/frame.h)
   // The ZeroMQ message being read: one frame, or several (coalesced by the
   // sender, codec/frame.h); inbox_at_ is where the next one starts.
-  zmq::message_t inbox_;
+  Incoming inbox_;  // received into directly (no move per message)
   size_t inbox_at_ = 0;
   std::vector<zmq::message_t> retired_;  // read, but a waiting handler's message may point into them
   std::deque<Incoming> read_ahead_;  // taken from the listener to be counted (cm:info)

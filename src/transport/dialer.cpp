@@ -66,7 +66,9 @@ void Dialer::SetLinger(int ms) {
 
 Dialer::SendResult Dialer::Send(const Address& to, const char* frame, size_t size) {
   const std::string& peer = to.incarnation;
-  std::lock_guard<std::mutex> lock(mutex_);
+  bool consecutive = last_to_ == &peer;  // no Pause or Flush since the last frame, which went there
+  std::unique_lock<std::mutex> lock(mutex_, std::defer_lock);
+  if (threaded_) lock.lock();  // else batch_ is empty and nobody else uses the socket
   if (!batch_.to.empty()) {
     if (batch_.to == peer) {
       if (batch_.bytes.size() + size <= kMaxBatchBytes) {
@@ -85,17 +87,20 @@ Dialer::SendResult Dialer::Send(const Address& to, const char* frame, size_t siz
     // is left to the flusher, and this frame goes alone.
     (void)FlushLocked();
   }
-  Clock::time_point now = Clock::now();
-  if (coalesce_ && batch_.to.empty() && size <= kMaxCoalescedFrame && peer == last_to_ &&
-      now - last_at_ < kCoalesceWindow) {
-    OpenBatch(peer, frame, size, now);
-    return SendResult::kSent;
+  Clock::time_point now{};  // unset: not read
+  if (coalesce_ && consecutive && size <= kMaxCoalescedFrame) {
+    now = Clock::now();
+    if (batch_.to.empty() && last_at_ != Clock::time_point{} && now - last_at_ < kCoalesceWindow) {
+      if (!lock.owns_lock()) lock.lock();  // the flusher is about to start
+      OpenBatch(peer, frame, size, now);
+      return SendResult::kSent;
+    }
   }
   zmq::message_t message(frame, size);
   SendResult r = SendAlone(peer, message);
   if (r == SendResult::kSent) {
-    last_to_ = peer;
-    last_at_ = now;
+    last_to_ = &peer;
+    last_at_ = now;  // unset after a pause: the second frame of a burst goes alone, and times the third
   }
   return r;
 }
@@ -114,7 +119,8 @@ void Dialer::OpenBatch(const std::string& peer, const char* frame, size_t size, 
 }
 
 Dialer::SendResult Dialer::Send(const Address& to, zmq::message_t& frame) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::unique_lock<std::mutex> lock(mutex_, std::defer_lock);
+  if (threaded_) lock.lock();
   if (batch_.to == to.incarnation) {
     SendResult r = FlushLocked();
     if (r != SendResult::kSent) return r;
@@ -123,8 +129,9 @@ Dialer::SendResult Dialer::Send(const Address& to, zmq::message_t& frame) {
 }
 
 Dialer::SendResult Dialer::Flush() {
+  last_to_ = nullptr;
+  if (!threaded_) return SendResult::kSent;  // nothing was ever coalesced
   std::lock_guard<std::mutex> lock(mutex_);
-  last_to_.clear();
   return FlushLocked();
 }
 
@@ -193,6 +200,7 @@ void Dialer::StartFlusher() {
   sigfillset(&all);
   pthread_sigmask(SIG_BLOCK, &all, &old);
   flusher_ = std::thread(&Dialer::FlusherLoop, this);
+  threaded_ = true;
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
 }
 

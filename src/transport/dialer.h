@@ -10,13 +10,17 @@
 // Coalescing.  Each ZeroMQ message costs about as much CPU as a whole small
 // Cm message costs the library (docs/protocol.md, bench/BENCHMARKS.md
 // section 6).  So when a program sends small frames to one peer faster than
-// one per kCoalesceWindow, the frames after the first are put together, back
-// to back, into one ZeroMQ message (a batch), which goes out when it is full,
+// one per kCoalesceWindow, with no Pause() or Flush() between, the frames
+// from the third on (the second times the gap) are put together, back to
+// back, into one ZeroMQ message (a batch), which goes out when it is full,
 // when the program calls Flush() (the session does before it waits), or, if
 // the program does neither, from a thread of the Dialer's own kFlushDelay
 // after the batch was opened.  A frame sent after a pause always goes out
 // alone and at once: request/reply and periodic traffic are never delayed.
-// The socket is shared with that thread, so every use of it takes mutex_.
+// Once that thread runs, the socket is shared with it, so every use of the
+// socket takes mutex_; before (a process that never coalesced), none needs to.
+// The clock is read only for a frame sent to the same peer as the last one
+// with no Pause() or Flush() between: a round trip never reads it.
 #ifndef CM_TRANSPORT_DIALER_H
 #define CM_TRANSPORT_DIALER_H
 
@@ -79,6 +83,9 @@ class Dialer {
   // Sends what is coalesced now, and the next frame alone: the program is
   // about to wait (for a reply, perhaps).  kSent when nothing is left.
   SendResult Flush();
+  // The program is about to sleep in a receive: the next frame is not part
+  // of a burst.  (What is coalesced stays: see pending().)
+  void Pause() { last_to_ = nullptr; }
   // Whether a batch waits to go out (a hint, read without the lock: the
   // wait loop asks it before every receive that may sleep).
   bool pending() const { return pending_.load(std::memory_order_relaxed); }
@@ -114,19 +121,23 @@ class Dialer {
   void FlusherLoop();
 
   const bool coalesce_;
-  std::mutex mutex_;  // the socket, batch_, last_*, counters_, the flusher's state
+  std::mutex mutex_;  // the socket (once the flusher runs), batch_, counters_, the flusher's state
   zmq::socket_t socket_;
   std::unique_ptr<Monitor> monitor_;
   std::unordered_set<std::string> endpoints_;
 
   Batch batch_;
   std::atomic<bool> pending_{false};  // batch_ is open
-  std::string last_to_;         // the incarnation the last frame alone went to ("": a flush since)
-  Clock::time_point last_at_;   // and when
+  // The program's thread alone uses these two (no lock): the incarnation
+  // the last frame went to (its address: only compared, never read; nullptr
+  // after a Pause or Flush), and when, if it was read then (else unset).
+  const std::string* last_to_ = nullptr;
+  Clock::time_point last_at_;
   Counters counters_;
   Clock::time_point retry_at_;  // a batch the peer's full queue refused: when to try again
 
   std::thread flusher_;  // started with the first batch
+  bool threaded_ = false;  // flusher_ started (read and written by the program's thread only)
   std::condition_variable wake_;
   bool flusher_idle_ = false;  // waiting for a batch to be opened (needs a notify)
   bool stopping_ = false;
