@@ -1,7 +1,9 @@
 // libFuzzer target for the frame decoder.  Whatever the bytes: no crash, no
 // read outside the buffer (ASan), no undefined behaviour (UBSan); a frame
 // that decodes must encode back to a frame that decodes to the same items;
-// and a decoder kept across inputs decodes each as a fresh one does.
+// a decoder kept across inputs decodes each as a fresh one does; and the
+// input read as a ZeroMQ message of several frames (protocol 2) is cut
+// into frames that each decode alone, as many as CountFrames says.
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -47,6 +49,43 @@ void SameAsKeptDecoder(const char* data, size_t size, bool ok, const cm::Envelop
   }
 }
 
+// The receive path's walk over a ZeroMQ message: one frame after another,
+// until the end or a refusal (which takes the rest).  Each frame lies in
+// what is left, its views inside its own bytes, and decodes alone, exactly
+// so, to the same values.
+void WalkFrames(const char* data, size_t size) {
+  cm::FrameDecoder decoder;
+  size_t frames = 0;
+  for (size_t at = 0; at < size; ++frames) {
+    const char* begin = data + at;
+    size_t left = size - at;
+    size_t used = 0;
+    cm::Envelope env;
+    cm::Message msg;
+    bool ok = decoder.DecodeFirst(begin, left, &used, &env, &msg).ok();
+    if (used == 0 || used > left) __builtin_trap();
+    if (!ok) {
+      if (used != left || !msg.items().empty()) __builtin_trap();
+      ++frames;
+      break;
+    }
+    auto inside = [&](const char* p, size_t n) { return n == 0 || (p >= begin && p + n <= begin + used); };
+    if (!inside(env.sender.data(), env.sender.size()) || !inside(env.reply_to.data(), env.reply_to.size()))
+      __builtin_trap();
+    for (const cm::Item& item : msg.items())
+      if (!item.in_storage && item.size != 0 && !inside(item.v.ptr, item.size)) __builtin_trap();
+    cm::Envelope alone_env;
+    cm::Message alone;
+    if (!cm::DecodeCopy(begin, used, &alone_env, &alone).ok()) __builtin_trap();
+    if (alone_env.sender != env.sender || alone_env.reply_to != env.reply_to || alone_env.seq != env.seq ||
+        std::strcmp(alone.type(), msg.type()) != 0 || alone.items().size() != msg.items().size())
+      __builtin_trap();
+    ReadAll(msg);
+    at += used;
+  }
+  if (cm::CountFrames(data, size) != frames) __builtin_trap();
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -54,6 +93,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   cm::Message msg;
   bool ok = cm::DecodeCopy(reinterpret_cast<const char*>(data), size, &env, &msg).ok();
   SameAsKeptDecoder(reinterpret_cast<const char*>(data), size, ok, env, msg);
+  WalkFrames(reinterpret_cast<const char*>(data), size);
   if (!ok) return 0;
   std::string sender(env.sender), reply_to(env.reply_to);
   cm::Envelope out_env;

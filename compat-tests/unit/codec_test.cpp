@@ -383,6 +383,253 @@ TEST(Codec, TextCopiesSurviveEachOtherAndAreReused) {
   EXPECT_STREQ(got.GetText(), "built here");
 }
 
+// --- Several frames in one ZeroMQ message (protocol 2, transport/dialer.h) ---
+
+// A frame to put in a batch, and what it must decode to.
+struct Expected {
+  std::string type, sender, reply_to;
+  uint64_t seq = 0;
+  long number = 0;
+  std::string text;
+  std::vector<char> wire;
+};
+
+Expected MakeFrame(const std::string& type, const std::string& sender, const std::string& reply_to, uint64_t seq,
+                   long number, const std::string& text) {
+  Expected e{type, sender, reply_to, seq, number, text, {}};
+  Message msg;
+  msg.SetType(type.c_str());
+  msg.PutLong(number);
+  msg.PutText(text.c_str());
+  Envelope env;
+  env.sender = e.sender;
+  env.reply_to = e.reply_to;
+  env.seq = seq;
+  e.wire = EncodeToVector(env, msg);
+  return e;
+}
+
+std::vector<char> Concatenate(const std::vector<const std::vector<char>*>& parts) {
+  std::vector<char> out;
+  for (const std::vector<char>* part : parts) out.insert(out.end(), part->begin(), part->end());
+  return out;
+}
+
+// Frames of one stream (same type, sender and reply_to: the decoder's known
+// head), of another, and of an empty envelope, back to back: each decodes
+// to its own values, its views point into its own bytes, and the lengths
+// add up to the whole.
+TEST(Codec, FramesBackToBackDecodeOneAfterAnother) {
+  const std::string alice_at = "tcp://127.0.0.1:5555#00000000000000aa";
+  std::vector<Expected> frames = {
+      MakeFrame("Stream", "alice", alice_at, 1, -1, "one"),
+      MakeFrame("Stream", "alice", alice_at, 2, -2, "two, longer"),       // known head
+      MakeFrame("Stream", "alice", alice_at, 300, -300, ""),              // known head, uint16 seq
+      MakeFrame("Other", "bob", "tcp://127.0.0.1:6666#00000000000000bb", 7, 7, "bob's"),
+      MakeFrame("Stream", "alice", alice_at, 70000, -70000, "after bob"),  // full parse again
+      MakeFrame("Stream", "alice", alice_at, 70001, -70001, "and again"),  // known again
+      MakeFrame("", "", "", 0, 0, "empty envelope"),
+  };
+  std::vector<const std::vector<char>*> parts;
+  for (const Expected& e : frames) parts.push_back(&e.wire);
+  std::vector<char> batch = Concatenate(parts);
+  EXPECT_EQ(CountFrames(batch.data(), batch.size()), frames.size());
+
+  FrameDecoder decoder;
+  size_t at = 0;
+  for (const Expected& e : frames) {
+    SCOPED_TRACE("frame seq " + std::to_string(e.seq) + " at " + std::to_string(at));
+    Envelope env;
+    Message msg;
+    size_t consumed = 0;
+    Status s = decoder.DecodeFirst(batch.data() + at, batch.size() - at, &consumed, &env, &msg);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    ASSERT_EQ(consumed, e.wire.size());
+    const char* begin = batch.data() + at;
+    const char* end = begin + consumed;
+    EXPECT_STREQ(msg.type(), e.type.c_str());
+    EXPECT_EQ(env.sender, e.sender);
+    EXPECT_EQ(env.reply_to, e.reply_to);
+    EXPECT_EQ(env.seq, e.seq);
+    // In this frame's bytes, not the one the head was learnt from.
+    auto inside = [&](std::string_view v) { return v.empty() || (v.data() >= begin && v.data() + v.size() <= end); };
+    EXPECT_TRUE(inside(env.sender));
+    EXPECT_TRUE(inside(env.reply_to));
+    EXPECT_EQ(msg.GetLong(), e.number);
+    EXPECT_EQ(msg.PeekKind(), ItemKind::kText);
+    EXPECT_TRUE(inside(std::string_view(msg.items()[1].v.ptr, msg.items()[1].size)));
+    EXPECT_EQ(msg.GetText(), e.text);
+    EXPECT_EQ(msg.PeekKind(), ItemKind::kTail);
+    at += consumed;
+  }
+  EXPECT_EQ(at, batch.size());
+}
+
+// Array data is 8-aligned relative to its frame's start, which in a batch
+// lies anywhere: arrays still come out aligned and exact, at every offset
+// modulo 8 (set by a text frame before each).
+TEST(Codec, ArraysInABatchComeOutAlignedWhereverTheirFrameStarts) {
+  const double doubles[] = {1.5, -2.25, 1e300};
+  const short shorts[] = {-1, 2, -3};
+  std::vector<char> batch;
+  std::vector<size_t> fillers;  // text lengths
+  for (uint64_t residue = 0; residue < 8; ++residue) {
+    Envelope env;
+    env.sender = "arrays";
+    env.seq = 2 * residue + 1;
+    std::vector<char> wire;
+    for (size_t length = 0; length < 8; ++length) {  // the text frame that puts the next at `residue`
+      Message filler;
+      filler.SetType("Filler");
+      filler.PutText(std::string(length, 's').c_str());
+      wire = EncodeToVector(env, filler);
+      if ((batch.size() + wire.size()) % 8 == residue) {
+        fillers.push_back(length);
+        break;
+      }
+    }
+    ASSERT_EQ(fillers.size(), residue + 1);
+    batch.insert(batch.end(), wire.begin(), wire.end());
+    Message arrays;
+    arrays.SetType("Arrays");
+    arrays.PutArray(ArrayKind::kDouble, doubles, 3, false);
+    arrays.PutBytes("b", 1);
+    arrays.PutArray(ArrayKind::kShort, shorts, 3, false);
+    env.seq = 2 * residue + 2;
+    wire = EncodeToVector(env, arrays);
+    batch.insert(batch.end(), wire.begin(), wire.end());
+  }
+  std::vector<double> storage((batch.size() + 7) / 8);  // the batch itself 8-aligned, as a ZeroMQ message is
+  char* data = reinterpret_cast<char*>(storage.data());
+  std::memcpy(data, batch.data(), batch.size());
+
+  FrameDecoder decoder;
+  size_t at = 0;
+  for (uint64_t seq = 1; seq <= 16; ++seq) {
+    SCOPED_TRACE("frame " + std::to_string(seq) + " at " + std::to_string(at));
+    Envelope env;
+    Message msg;
+    size_t consumed = 0;
+    ASSERT_TRUE(decoder.DecodeFirst(data + at, batch.size() - at, &consumed, &env, &msg).ok());
+    EXPECT_EQ(env.seq, seq);
+    at += consumed;
+    if (seq % 2 == 1) {
+      EXPECT_EQ(std::string(msg.GetText()), std::string(fillers[(seq - 1) / 2], 's'));
+      continue;
+    }
+    ArrayKind kind;
+    size_t count = 0;
+    auto* d = static_cast<const double*>(msg.GetArray(&kind, &count));
+    ASSERT_EQ(count, 3u);
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(d) % alignof(double), 0u);
+    EXPECT_EQ(std::memcmp(d, doubles, sizeof doubles), 0);
+    size_t n = 0;
+    EXPECT_NE(msg.GetBytes(&n), nullptr);
+    auto* s16 = static_cast<const short*>(msg.GetArray(&kind, &count));
+    ASSERT_EQ(count, 3u);
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(s16) % alignof(short), 0u);
+    EXPECT_EQ(std::memcmp(s16, shorts, sizeof shorts), 0);
+  }
+  EXPECT_EQ(at, batch.size());
+  EXPECT_EQ(CountFrames(data, batch.size()), 16u);
+}
+
+// After a good frame, what cannot be a frame is refused and takes the rest
+// of the range with it (nothing after it can be delimited); CountFrames
+// counts it as one and stops.
+TEST(Codec, GarbageAfterAGoodFrameIsRefusedAndTakesTheRest) {
+  const std::string where = "tcp://127.0.0.1:5555#00000000000000aa";
+  Expected good = MakeFrame("Stream", "alice", where, 1, 1, "good");
+  Expected next = MakeFrame("Stream", "alice", where, 2, 2, "same head as the good one");
+  std::vector<std::vector<char>> garbage = {
+      {'\xc1', 'j', 'u', 'n', 'k'},           // never valid msgpack
+      {'\x90'},                               // valid msgpack, not a frame
+      // (the cut frames below may end in the next frame's bytes when
+      // something follows them: only the two above are refused whatever follows)
+      {'\x96', '\x02', '\xa1', 't'},          // a frame cut short
+      std::vector<char>(next.wire.begin(), next.wire.end() - 1),  // the good head, cut short
+  };
+  // Every cut of a frame that starts like the one before (the decoder's
+  // known head) after its head, too.
+  for (size_t n = 1; n + 1 < next.wire.size(); n += 3)
+    garbage.emplace_back(next.wire.begin(), next.wire.begin() + static_cast<long>(n));
+  for (size_t i = 0; i < garbage.size(); ++i) {
+    const std::vector<char>& junk = garbage[i];
+    std::vector<char> range = Concatenate({&good.wire, &junk});
+    SCOPED_TRACE("garbage of " + std::to_string(junk.size()) + " bytes");
+    FrameDecoder decoder;
+    Envelope env;
+    Message msg;
+    size_t consumed = 0;
+    ASSERT_TRUE(decoder.DecodeFirst(range.data(), range.size(), &consumed, &env, &msg).ok());
+    ASSERT_EQ(consumed, good.wire.size());
+    EXPECT_EQ(msg.GetLong(), 1);
+    EXPECT_STREQ(msg.GetText(), "good");
+    size_t rest = range.size() - consumed;
+    consumed = 0;
+    Status s = decoder.DecodeFirst(range.data() + good.wire.size(), rest, &consumed, &env, &msg);
+    EXPECT_FALSE(s.ok());
+    EXPECT_EQ(consumed, rest);
+    EXPECT_EQ(msg.PeekKind(), ItemKind::kTail);
+    EXPECT_TRUE(env.sender.empty());
+    EXPECT_EQ(CountFrames(range.data(), range.size()), 2u);
+    std::vector<char> longer = Concatenate({&good.wire, &good.wire, &junk});
+    EXPECT_EQ(CountFrames(longer.data(), longer.size()), 3u);
+    if (i < 2) {  // good frames after garbage are not seen
+      std::vector<char> first = Concatenate({&junk, &good.wire});
+      EXPECT_EQ(CountFrames(first.data(), first.size()), 1u);
+      std::vector<char> middle = Concatenate({&good.wire, &junk, &good.wire, &good.wire});
+      EXPECT_EQ(CountFrames(middle.data(), middle.size()), 2u);
+    }
+  }
+  EXPECT_EQ(CountFrames(good.wire.data(), 0), 0u);
+  EXPECT_EQ(CountFrames(good.wire.data(), good.wire.size()), 1u);
+  std::vector<char> two = Concatenate({&good.wire, &next.wire});
+  EXPECT_EQ(CountFrames(two.data(), two.size()), 2u);
+}
+
+// Protocol 2 only adds batches: a frame of version 1 (an older sender) still
+// decodes, alone or in a batch, and one of version 3 is refused, even right
+// after a frame whose head it otherwise repeats (the decoder's known head
+// includes the version).
+TEST(Codec, Version1FramesStillDecodeAndVersion3AreRefused) {
+  const std::string where = "tcp://127.0.0.1:5555#00000000000000aa";
+  Expected v2 = MakeFrame("Stream", "alice", where, 1, 11, "version two");
+  Expected v1 = MakeFrame("Stream", "alice", where, 2, 22, "version one");
+  Expected v3 = MakeFrame("Stream", "alice", where, 3, 33, "version three");
+  // [0] is the envelope's fixarray header, [1] the version (a fixint).
+  ASSERT_EQ(static_cast<unsigned char>(v2.wire[0]), 0x96);
+  ASSERT_EQ(v2.wire[1], static_cast<char>(kProtocolVersion));
+  ASSERT_EQ(kProtocolVersion, 2u);
+  v1.wire[1] = 1;
+  v3.wire[1] = 3;
+
+  Envelope env;
+  Message msg;
+  Status s = DecodeCopy(v1.wire.data(), v1.wire.size(), &env, &msg);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(env.seq, 2u);
+  EXPECT_EQ(msg.GetLong(), 22);
+  EXPECT_STREQ(msg.GetText(), "version one");
+  EXPECT_FALSE(DecodeCopy(v3.wire.data(), v3.wire.size(), &env, &msg).ok());
+
+  std::vector<char> batch = Concatenate({&v2.wire, &v1.wire, &v2.wire, &v3.wire});
+  FrameDecoder decoder;
+  size_t at = 0, consumed = 0;
+  for (const Expected* e : {&v2, &v1, &v2}) {
+    s = decoder.DecodeFirst(batch.data() + at, batch.size() - at, &consumed, &env, &msg);
+    ASSERT_TRUE(s.ok()) << s.ToString() << " at " << at;
+    EXPECT_EQ(consumed, e->wire.size());
+    EXPECT_EQ(env.seq, e->seq);
+    EXPECT_EQ(msg.GetLong(), e->number);
+    EXPECT_EQ(msg.GetText(), e->text);
+    at += consumed;
+  }
+  EXPECT_FALSE(decoder.DecodeFirst(batch.data() + at, batch.size() - at, &consumed, &env, &msg).ok());
+  EXPECT_EQ(consumed, v3.wire.size());
+  EXPECT_EQ(CountFrames(batch.data(), batch.size()), 4u);  // the refused one counts, and ends the count
+}
+
 TEST(Codec, RandomBytesNeverCrash) {
   std::mt19937 rng(1234);
   for (int i = 0; i < 20000; ++i) {

@@ -7,10 +7,18 @@
 // returns; "Relay" (text TO, int N) sends N "Data" to TO and answers
 // "Relayed" (long: how many sends returned 1); "Leave" sends three "Pong"
 // to its sender, then closes and exits.
+// Back-to-back sends (coalesced, transport/dialer.h): "Burst" (int N, int
+// B) sends N "Data" (bytes: B times 'd') to its sender and then never calls
+// Cm again; "Nest" (int N, int B, text OUTER, text INNER) sends "Lead"
+// (alone: the first after a pause), then "Outer" (bytes: B times 'O', text
+// OUTER) and N "Inner" (bytes: B times 'a', 'b', ... in turn, text INNER),
+// coalesced behind it.
 #include <unistd.h>
 
 #include <cstdlib>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "session/session.h"
 
@@ -66,6 +74,43 @@ int main(int argc, char** argv) {
     for (int i = 0; i < 3; ++i) s.Send(pong, to);
     s.Close();  // delivers what was sent
     std::exit(0);
+    return false;
+  });
+  s.handlers().Install("Burst", [&s](cm::Message& m, const char* sender) {
+    int n = m.GetInt();
+    std::string bytes(static_cast<size_t>(m.GetInt()), 'd');
+    cm::Message data;
+    data.SetType("Data");
+    data.PutBytes(bytes.data(), bytes.size());
+    for (int i = 0; i < n; ++i) s.Send(data, sender);
+    for (;;) pause();  // no Cm call: only the dialer's own thread can send what is coalesced
+    return false;
+  });
+  s.handlers().Install("Nest", [&s](cm::Message& m, const char* sender) {
+    int n = m.GetInt();
+    size_t size = static_cast<size_t>(m.GetInt());
+    const char* outer = m.GetText();
+    const char* inner = m.GetText();
+    std::string outer_text = outer ? outer : "", inner_text = inner ? inner : "";
+    std::string to = sender;
+    // Made first, so that the sends go back to back.
+    std::vector<std::unique_ptr<cm::Message>> messages;
+    for (int i = -2; i < n; ++i) {
+      auto message = std::make_unique<cm::Message>();
+      if (i == -2) {
+        message->SetType("Lead");
+      } else if (i == -1) {
+        message->SetType("Outer");
+        message->PutBytes(std::string(size, 'O').data(), size);
+        message->PutText(outer_text.c_str());
+      } else {
+        message->SetType("Inner");
+        message->PutBytes(std::string(size, static_cast<char>('a' + i % 26)).data(), size);
+        message->PutText(inner_text.c_str());
+      }
+      messages.push_back(std::move(message));
+    }
+    for (const auto& message : messages) s.Send(*message, to);
     return false;
   });
   if (argc == 3) sleep(static_cast<unsigned>(std::atoi(argv[2])));

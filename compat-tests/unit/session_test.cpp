@@ -6,6 +6,7 @@
 
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -19,9 +20,11 @@
 
 #include "children.h"
 #include "free_port.h"
+#include "codec/frame.h"
 #include "naming/name_client.h"
 #include "session/session.h"
 #include "transport/context.h"
+#include "transport/dialer.h"
 
 namespace cm {
 namespace {
@@ -29,9 +32,19 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 
+// In a child, before exec: a test that crashes (an ASan report, say) takes
+// its children along, instead of leaving them to hold ctest's output pipe,
+// their names and their ports.
+void DieWithParent(pid_t parent) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent) _exit(127);  // it died before prctl
+}
+
 pid_t StartNameServer(int port) {
+  pid_t parent = getpid();
   pid_t pid = fork();
   if (pid == 0) {
+    DieWithParent(parent);
     std::string p = std::to_string(port);
     execl(CM_BIN_DIR "/CmNameServer", "CmNameServer", "--port", p.c_str(), "--log-level", "warn", (char*)nullptr);
     _exit(127);
@@ -43,8 +56,10 @@ pid_t StartNameServer(int port) {
 // Started with exec, never plain fork: a forked copy of a process that
 // already uses ZeroMQ would share its context.
 pid_t StartEcho(const std::string& name, int stuck_seconds = -1) {
+  pid_t parent = getpid();
   pid_t pid = fork();
   if (pid == 0) {
+    DieWithParent(parent);
     std::string stuck = std::to_string(stuck_seconds);
     execl(CM_BIN_DIR "/session_echo_child", "session_echo_child", name.c_str(),
           stuck_seconds < 0 ? (char*)nullptr : stuck.c_str(), (char*)nullptr);
@@ -466,6 +481,151 @@ TEST_F(SessionTest, LateMessagesFromAReplacedProcessDoNotPointBackAtIt) {
   ASSERT_EQ(pongs.size(), 4u);
   for (const auto& [pid, address] : pongs) EXPECT_EQ(address, successor) << "while handling a Pong of " << pid;
   EXPECT_EQ(pongs.front().first, first);
+  EXPECT_EQ(s.stats().lost, 0u);
+}
+
+// --- Coalescing (transport/dialer.h): back-to-back messages share ZeroMQ messages ---
+
+// The size of a frame `peer` sends with these items and a sequence number
+// below 128 (one byte on the wire, like 1).
+size_t FrameSizeFrom(const Peer& peer, const Message& message) {
+  std::string reply_to = peer.address.ToString();
+  Envelope env;
+  env.sender = peer.name;
+  env.reply_to = reply_to;
+  env.seq = 1;
+  return EncodedSize(env, message);
+}
+
+// How many of `spans` (a bytes item at the same place in frames of one
+// size, in the order dispatched) lie exactly one frame after the one
+// before: frames that came back to back in one ZeroMQ message.  Frames of
+// separate ZeroMQ messages are in separate buffers, or at least a ZMTP
+// header apart.
+size_t BackToBack(const std::vector<const char*>& spans, size_t frame_size) {
+  size_t n = 0;
+  for (size_t i = 1; i < spans.size(); ++i)
+    n += spans[i] == spans[i - 1] + frame_size ? 1 : 0;
+  return n;
+}
+
+// A program that sends a burst and then is busy in its own code (no Cm call
+// for seconds) still has every message delivered: the last ones, coalesced,
+// can only go out from the dialer's own thread.
+TEST_F(SessionTest, ABurstIsDeliveredWhileItsSenderMakesNoMoreCmCalls) {
+  unsetenv("CM_COALESCE");  // the default (coalescing), whatever this environment says
+  pid_t child = StartEcho("burster");
+  children_.push_back(child);
+  ASSERT_TRUE(WaitRegistered("burster", 5));
+  Session& s = Session::Instance();
+  Peer* peer = s.Reference("burster");
+  ASSERT_NE(peer, nullptr);
+  constexpr int kMessages = 120;  // sequence numbers below 128: frames of one size
+  constexpr int kBytes = 16;
+  Message data;
+  data.SetType("Data");
+  data.PutBytes(std::string(kBytes, 'd').data(), kBytes);
+  size_t frame_size = FrameSizeFrom(*peer, data);
+  // Several batches' worth: whatever the batches, the last is not full (a
+  // full one goes out when the next frame does not fit).
+  ASSERT_GT(frame_size * kMessages, 2 * Dialer::kMaxBatchBytes);
+  std::vector<const char*> spans;
+  s.handlers().Install("Data", [&](Message& m, const char*) {
+    size_t n = 0;
+    const char* bytes = m.GetBytes(&n);
+    EXPECT_EQ(std::string(bytes, n), std::string(kBytes, 'd'));
+    spans.push_back(bytes);
+    return false;
+  });
+  Message burst;
+  burst.SetType("Burst");
+  burst.PutInt(kMessages);
+  burst.PutInt(kBytes);
+  ASSERT_TRUE(s.Send(burst, "burster"));
+  EXPECT_TRUE(WaitUntil(10, [&] { return spans.size() >= static_cast<size_t>(kMessages); }))
+      << "received " << spans.size() << " of " << kMessages;
+  EXPECT_EQ(spans.size(), static_cast<size_t>(kMessages));
+  EXPECT_EQ(s.stats().lost, 0u);
+  EXPECT_GT(BackToBack(spans, frame_size), 0u) << "nothing was coalesced: the test proves nothing";
+  int status;
+  EXPECT_EQ(waitpid(child, &status, WNOHANG), 0) << "the sender exited: its close, not its flusher, may have sent the last ones";
+}
+
+// A handler that waits in turn (a nested wait) has the messages coalesced
+// behind its own dispatched, and then those of the next ZeroMQ messages:
+// its own message, which points into the first, must stay readable all
+// along (make test-asan runs this too: a freed one is then caught at once).
+TEST_F(SessionTest, AHandlerThatWaitsKeepsItsMessageWhileTheFramesAfterItAreDispatched) {
+  unsetenv("CM_COALESCE");  // the default (coalescing), whatever this environment says
+  pid_t child = StartEcho("nester");
+  children_.push_back(child);
+  ASSERT_TRUE(WaitRegistered("nester", 5));
+  Session& s = Session::Instance();
+  Peer* peer = s.Reference("nester");
+  ASSERT_NE(peer, nullptr);
+  constexpr int kInner = 60;  // with Lead and Outer, sequence numbers below 128
+  constexpr size_t kBytes = 200;
+  // Outer and Inner frames have the same layout (types and texts of the
+  // same length): one frame size for all.
+  const std::string outer_text = "outer text, intact";
+  const std::string inner_text = "inner text, number";
+  Message like_inner;
+  like_inner.SetType("Inner");
+  like_inner.PutBytes(std::string(kBytes, 'a').data(), kBytes);
+  like_inner.PutText(inner_text.c_str());
+  size_t frame_size = FrameSizeFrom(*peer, like_inner);
+  ASSERT_LE(frame_size, Dialer::kMaxCoalescedFrame);
+  ASSERT_GT(frame_size * kInner, 2 * Dialer::kMaxBatchBytes) << "the Inner ones must span several ZeroMQ messages";
+
+  std::vector<const char*> spans;  // Outer's bytes, then each Inner's
+  int inner_inside = 0, inner_outside = 0, inner_wrong = 0;
+  bool in_outer = false, outer_done = false;
+  std::string outer_text_after, outer_bytes_after;
+  s.handlers().Install("Lead", [](Message&, const char*) { return false; });
+  s.handlers().Install("Inner", [&](Message& m, const char*) {
+    size_t n = 0;
+    const char* bytes = m.GetBytes(&n);
+    char letter = static_cast<char>('a' + (inner_inside + inner_outside) % 26);  // also: none lost
+    const char* text = m.GetText();
+    if (std::string(bytes, n) != std::string(kBytes, letter) || text == nullptr || text != inner_text) ++inner_wrong;
+    spans.push_back(bytes);
+    ++(in_outer ? inner_inside : inner_outside);
+    return false;
+  });
+  s.handlers().Install("Outer", [&](Message& m, const char*) {
+    size_t n = 0;
+    const char* bytes = m.GetBytes(&n);
+    spans.push_back(bytes);
+    in_outer = true;
+    bool all = WaitUntil(10, [&] { return inner_inside + inner_outside == kInner; });
+    in_outer = false;
+    EXPECT_TRUE(all) << "Inner dispatched: " << inner_inside << " of " << kInner;
+    // Only now its own items, from where they were all along.
+    const char* text = m.GetText();
+    outer_text_after = text != nullptr ? text : "(null)";
+    outer_bytes_after.assign(bytes, n);
+    outer_done = true;
+    return true;
+  });
+  Message nest;
+  nest.SetType("Nest");
+  nest.PutInt(kInner);
+  nest.PutInt(static_cast<int>(kBytes));
+  nest.PutText(outer_text.c_str());
+  nest.PutText(inner_text.c_str());
+  ASSERT_TRUE(s.Send(nest, "nester"));
+  ASSERT_TRUE(WaitUntil(15, [&] { return outer_done; }));
+  EXPECT_EQ(inner_outside, 0) << "Inner dispatched before Outer";
+  EXPECT_EQ(inner_inside, kInner);
+  EXPECT_EQ(inner_wrong, 0) << "Inner messages not as sent, or not in order";
+  EXPECT_EQ(outer_text_after, outer_text);
+  EXPECT_EQ(outer_bytes_after, std::string(kBytes, 'O'));
+  // Coalesced for real: frames back to back in one ZeroMQ message, and
+  // more than one ZeroMQ message after Outer's (it was read to its end, and
+  // set aside, while the Outer handler still pointed into it).
+  size_t back_to_back = BackToBack(spans, frame_size);
+  EXPECT_GT(back_to_back, 0u) << "nothing was coalesced: the test proves nothing";
+  EXPECT_LT(back_to_back, spans.size() - 1);
   EXPECT_EQ(s.stats().lost, 0u);
 }
 
