@@ -9,10 +9,10 @@
 // to its sender, then closes and exits.
 // Back-to-back sends (coalesced, transport/dialer.h): "Burst" (int N, int
 // B) sends N "Data" (bytes: B times 'd') to its sender and then never calls
-// Cm again; "Nest" (int N, int B, text OUTER, text INNER) sends "Lead"
-// (alone: the first after a pause), then "Outer" (bytes: B times 'O', text
+// Cm again; "Nest" (int N, int B, text OUTER, text INNER) sends two "Lead"
+// (a burst's first frames go alone), then "Outer" (bytes: B times 'O', text
 // OUTER) and N "Inner" (bytes: B times 'a', 'b', ... in turn, text INNER),
-// coalesced behind it.
+// coalesced.
 #include <unistd.h>
 
 #include <cstdlib>
@@ -95,9 +95,9 @@ int main(int argc, char** argv) {
     std::string to = sender;
     // Made first, so that the sends go back to back.
     std::vector<std::unique_ptr<cm::Message>> messages;
-    for (int i = -2; i < n; ++i) {
+    for (int i = -3; i < n; ++i) {
       auto message = std::make_unique<cm::Message>();
-      if (i == -2) {
+      if (i < -1) {
         message->SetType("Lead");
       } else if (i == -1) {
         message->SetType("Outer");

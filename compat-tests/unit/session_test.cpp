@@ -563,7 +563,7 @@ TEST_F(SessionTest, AHandlerThatWaitsKeepsItsMessageWhileTheFramesAfterItAreDisp
   Session& s = Session::Instance();
   Peer* peer = s.Reference("nester");
   ASSERT_NE(peer, nullptr);
-  constexpr int kInner = 60;  // with Lead and Outer, sequence numbers below 128
+  constexpr int kInner = 60;  // with Lead, Lead and Outer, sequence numbers below 128
   constexpr size_t kBytes = 200;
   // Outer and Inner frames have the same layout (types and texts of the
   // same length): one frame size for all.
