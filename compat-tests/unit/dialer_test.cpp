@@ -292,9 +292,9 @@ TEST_F(DialerTest, FramesForTwoPeersInterleavedEachArriveInOrder) {
 // not connected is refused, even right after frames through the same
 // Address object to one that is: coalesced, it would be taken (kSent) and
 // then dropped by the flusher, a message lost after a send that said 1.
-// DISABLED: fails since ee625d9, which recognises a burst's peer by the
-// address of its incarnation string (Dialer::last_to_); enable with the fix.
-TEST_F(DialerTest, DISABLED_AFrameForAnotherIncarnationInTheSameAddressIsNotTaken) {
+// (ee625d9 recognised a burst's peer by the address of its incarnation
+// string and failed this; the Dialer now keeps the incarnation by value.)
+TEST_F(DialerTest, AFrameForAnotherIncarnationInTheSameAddressIsNotTaken) {
   Inbox absent;  // bound, but the dialer never connects to it
   ASSERT_TRUE(absent.Open().ok());
   Address to;

@@ -66,7 +66,7 @@ void Dialer::SetLinger(int ms) {
 
 Dialer::SendResult Dialer::Send(const Address& to, const char* frame, size_t size) {
   const std::string& peer = to.incarnation;
-  bool consecutive = last_to_ == &peer;  // no Pause or Flush since the last frame, which went there
+  bool consecutive = burst_ && last_to_ == peer;  // no Pause or Flush since the last frame, which went there
   std::unique_lock<std::mutex> lock(mutex_, std::defer_lock);
   if (threaded_) lock.lock();  // else batch_ is empty and nobody else uses the socket
   if (!batch_.to.empty()) {
@@ -99,7 +99,8 @@ Dialer::SendResult Dialer::Send(const Address& to, const char* frame, size_t siz
   zmq::message_t message(frame, size);
   SendResult r = SendAlone(peer, message);
   if (r == SendResult::kSent) {
-    last_to_ = &peer;
+    if (!consecutive) last_to_ = peer;
+    burst_ = true;
     last_at_ = now;  // unset after a pause: the second frame of a burst goes alone, and times the third
   }
   return r;
@@ -129,7 +130,7 @@ Dialer::SendResult Dialer::Send(const Address& to, zmq::message_t& frame) {
 }
 
 Dialer::SendResult Dialer::Flush() {
-  last_to_ = nullptr;
+  burst_ = false;
   if (!threaded_) return SendResult::kSent;  // nothing was ever coalesced
   std::lock_guard<std::mutex> lock(mutex_);
   return FlushLocked();

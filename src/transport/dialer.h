@@ -85,7 +85,7 @@ class Dialer {
   SendResult Flush();
   // The program is about to sleep in a receive: the next frame is not part
   // of a burst.  (What is coalesced stays: see pending().)
-  void Pause() { last_to_ = nullptr; }
+  void Pause() { burst_ = false; }
   // Whether a batch waits to go out (a hint, read without the lock: the
   // wait loop asks it before every receive that may sleep).
   bool pending() const { return pending_.load(std::memory_order_relaxed); }
@@ -128,10 +128,12 @@ class Dialer {
 
   Batch batch_;
   std::atomic<bool> pending_{false};  // batch_ is open
-  // The program's thread alone uses these two (no lock): the incarnation
-  // the last frame went to (its address: only compared, never read; nullptr
-  // after a Pause or Flush), and when, if it was read then (else unset).
-  const std::string* last_to_ = nullptr;
+  // The program's thread alone uses these (no lock): whether the last frame
+  // sent alone is the start of a burst (false after a Pause or Flush), the
+  // incarnation it went to (by value: a peer's address may be replaced in
+  // place), and when, if the clock was read then (else unset).
+  bool burst_ = false;
+  std::string last_to_;
   Clock::time_point last_at_;
   Counters counters_;
   Clock::time_point retry_at_;  // a batch the peer's full queue refused: when to try again
