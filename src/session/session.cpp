@@ -266,20 +266,22 @@ bool Session::Deliver(Peer& peer, const Message& message, Clock::time_point dead
   Envelope env;
   env.sender = name_;
   env.reply_to = address_text_;
-  // A small frame is encoded on the stack and copied once, into a batch or
-  // a ZeroMQ message (transport/dialer.h); a larger one straight into a
-  // ZeroMQ message of its size.
+  // A frame that may be coalesced (transport/dialer.h) is encoded on the
+  // stack, then copied into the batch (or a ZeroMQ message if it goes alone
+  // after all); any other straight into a ZeroMQ message of its size.
   char small[Dialer::kMaxCoalescedFrame];
-  zmq::message_t large;
+  zmq::message_t alone;
   size_t size = 0;
+  bool on_stack = false;
   auto encode = [&] {
     env.seq = peer.seq_out + 1;
     size = EncodedSize(env, message);
-    if (size <= sizeof small) {
+    on_stack = dialer_->MayCoalesce(peer.address, size);
+    if (on_stack) {
       Encode(env, message, small);
     } else {
-      large.rebuild(size);
-      Encode(env, message, static_cast<char*>(large.data()));
+      alone.rebuild(size);
+      Encode(env, message, static_cast<char*>(alone.data()));
     }
   };
   encode();
@@ -289,7 +291,7 @@ bool Session::Deliver(Peer& peer, const Message& message, Clock::time_point dead
   Dialer::SendResult result;
   for (;;) {
     if (!peer.link_up) dialer_->Connect(peer.address.endpoint);  // idempotent
-    result = size <= sizeof small ? dialer_->Send(peer.address, small, size) : dialer_->Send(peer.address, large);
+    result = on_stack ? dialer_->Send(peer.address, small, size) : dialer_->Send(peer.address, alone);
     if (result == Dialer::SendResult::kSent) {
       peer.seq_out = env.seq;
       ++peer.sent;

@@ -98,12 +98,17 @@ Dialer::SendResult Dialer::Send(const Address& to, const char* frame, size_t siz
   }
   zmq::message_t message(frame, size);
   SendResult r = SendAlone(peer, message);
-  if (r == SendResult::kSent) {
-    if (!consecutive) last_to_ = peer;
-    burst_ = true;
-    last_at_ = now;  // unset after a pause: the second frame of a burst goes alone, and times the third
-  }
+  if (r == SendResult::kSent) Sent(peer, now);
   return r;
+}
+
+// A frame went alone to `peer`: the next one may be part of a burst.  `now`
+// is unset when the clock was not read (after a pause: the second frame of a
+// burst then goes alone too, and times the third).
+void Dialer::Sent(const std::string& peer, Clock::time_point now) {
+  if (last_to_ != peer) last_to_ = peer;
+  burst_ = true;
+  last_at_ = now;
 }
 
 // Called with the lock held and no batch open.
@@ -126,7 +131,9 @@ Dialer::SendResult Dialer::Send(const Address& to, zmq::message_t& frame) {
     SendResult r = FlushLocked();
     if (r != SendResult::kSent) return r;
   }
-  return SendAlone(to.incarnation, frame);
+  SendResult r = SendAlone(to.incarnation, frame);
+  if (r == SendResult::kSent) Sent(to.incarnation, Clock::time_point{});
+  return r;
 }
 
 Dialer::SendResult Dialer::Flush() {

@@ -80,6 +80,11 @@ class Dialer {
   // The same, for a frame already in a ZeroMQ message: always alone, after
   // what is coalesced for that peer.
   SendResult Send(const Address& to, zmq::message_t& frame);
+  // Whether a frame of `size` bytes for `to` may be coalesced now: if not,
+  // the caller saves a copy by encoding it into a ZeroMQ message (above).
+  bool MayCoalesce(const Address& to, size_t size) const {
+    return coalesce_ && size <= kMaxCoalescedFrame && burst_ && last_to_ == to.incarnation;
+  }
   // Sends what is coalesced now, and the next frame alone: the program is
   // about to wait (for a reply, perhaps).  kSent when nothing is left.
   SendResult Flush();
@@ -115,6 +120,7 @@ class Dialer {
   };
 
   SendResult SendAlone(const std::string& incarnation, zmq::message_t& frame);
+  void Sent(const std::string& incarnation, Clock::time_point now);
   void OpenBatch(const std::string& peer, const char* frame, size_t size, Clock::time_point now);
   SendResult FlushLocked();
   void StartFlusher();
