@@ -375,29 +375,23 @@ FrameDecoder::FrameDecoder() : parser_(std::make_unique<Parser>()) {}
 FrameDecoder::~FrameDecoder() = default;
 
 Status FrameDecoder::Decode(const char* data, size_t size, Envelope* envelope, Message* message) {
-  message->Reset();
-  *envelope = Envelope();
-  const char* error = parser_->Parse(data, size, envelope, message, nullptr);
-  if (error != nullptr) {
-    message->Reset();
-    *envelope = Envelope();
-    return Status::Malformed(error);
-  }
-  return Status::Ok();
+  return Run(data, size, nullptr, envelope, message);
 }
 
 Status FrameDecoder::DecodeFirst(const char* data, size_t size, size_t* consumed, Envelope* envelope,
                                  Message* message) {
+  return Run(data, size, consumed, envelope, message);
+}
+
+Status FrameDecoder::Run(const char* data, size_t size, size_t* consumed, Envelope* envelope, Message* message) {
   message->Reset();
   *envelope = Envelope();
   const char* error = parser_->Parse(data, size, envelope, message, consumed);
-  if (error != nullptr) {
-    message->Reset();
-    *envelope = Envelope();
-    *consumed = size;
-    return Status::Malformed(error);
-  }
-  return Status::Ok();
+  if (error == nullptr) return Status::Ok();
+  message->Reset();
+  *envelope = Envelope();
+  if (consumed != nullptr) *consumed = size;
+  return Status::Malformed(error);
 }
 
 const char* FrameDecoder::Parser::Parse(const char* data, size_t size, Envelope* envelope, Message* message,

@@ -67,6 +67,9 @@ class FrameDecoder {
   Status DecodeFirst(const char* data, size_t size, size_t* consumed, Envelope* envelope, Message* message);
 
  private:
+  // Both of the above: `consumed` null means the frame must fill the range.
+  Status Run(const char* data, size_t size, size_t* consumed, Envelope* envelope, Message* message);
+
   struct Parser;
   std::unique_ptr<Parser> parser_;
 };

@@ -68,7 +68,7 @@ Dialer::SendResult Dialer::Send(const Address& to, const char* frame, size_t siz
   const std::string& peer = to.incarnation;
   bool consecutive = burst_ && last_to_ == peer;  // no Pause or Flush since the last frame, which went there
   std::unique_lock<std::mutex> lock(mutex_, std::defer_lock);
-  if (threaded_) lock.lock();  // else batch_ is empty and nobody else uses the socket
+  if (flusher_.joinable()) lock.lock();  // else batch_ is empty and nobody else uses the socket
   if (!batch_.to.empty()) {
     if (batch_.to == peer) {
       if (batch_.bytes.size() + size <= kMaxBatchBytes) {
@@ -126,7 +126,7 @@ void Dialer::OpenBatch(const std::string& peer, const char* frame, size_t size, 
 
 Dialer::SendResult Dialer::Send(const Address& to, zmq::message_t& frame) {
   std::unique_lock<std::mutex> lock(mutex_, std::defer_lock);
-  if (threaded_) lock.lock();
+  if (flusher_.joinable()) lock.lock();
   if (batch_.to == to.incarnation) {
     SendResult r = FlushLocked();
     if (r != SendResult::kSent) return r;
@@ -138,7 +138,7 @@ Dialer::SendResult Dialer::Send(const Address& to, zmq::message_t& frame) {
 
 Dialer::SendResult Dialer::Flush() {
   burst_ = false;
-  if (!threaded_) return SendResult::kSent;  // nothing was ever coalesced
+  if (!flusher_.joinable()) return SendResult::kSent;  // nothing was ever coalesced
   std::lock_guard<std::mutex> lock(mutex_);
   return FlushLocked();
 }
@@ -208,7 +208,6 @@ void Dialer::StartFlusher() {
   sigfillset(&all);
   pthread_sigmask(SIG_BLOCK, &all, &old);
   flusher_ = std::thread(&Dialer::FlusherLoop, this);
-  threaded_ = true;
   pthread_sigmask(SIG_SETMASK, &old, nullptr);
 }
 

@@ -144,8 +144,7 @@ class Dialer {
   Counters counters_;
   Clock::time_point retry_at_;  // a batch the peer's full queue refused: when to try again
 
-  std::thread flusher_;  // started with the first batch
-  bool threaded_ = false;  // flusher_ started (read and written by the program's thread only)
+  std::thread flusher_;  // started with the first batch (by the program's thread, which alone asks joinable())
   std::condition_variable wake_;
   bool flusher_idle_ = false;  // waiting for a batch to be opened (needs a notify)
   bool stopping_ = false;
