@@ -6,7 +6,10 @@
 // count polled every few milliseconds, then its list to confirm).  Two more figures put
 // that time in proportion: how long the machine takes to start as many
 // processes that exit at once, and how long as many processes that are
-// already running take to register when released together.
+// already running take to register when released together.  Each of the two
+// registrations is measured in plain libzmq as well, just before: processes
+// that make the same sockets and send one request to a ROUTER in the driver
+// that answers at once (the floor under any libzmq-based name service).
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -14,11 +17,13 @@
 
 #include <algorithm>
 #include <fstream>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "driver/cm_client.h"
+#include "driver/raw_registry.h"
 #include "driver/results.h"
 
 namespace bench {
@@ -89,13 +94,31 @@ std::vector<std::string> ListedNames(Setup& setup) {
   return names;
 }
 
+void KillAndReap(std::vector<Child>& children) {
+  for (Child& c : children) c.Kill();
+  for (Child& c : children) c.Stop();
+}
+
 // Kills them all; the seconds until the name server lists none of them.
 double KillAndWaitDropped(Setup& setup, std::vector<Child>& children) {
   Clock::time_point t0 = Clock::now();
-  for (Child& c : children) c.Kill();
-  for (Child& c : children) c.Stop();
+  KillAndReap(children);
   size_t left = 0;
   return WaitUntilListed(setup, 0, t0, &left);
+}
+
+// Waits until the raw registry has answered `want` processes, or every
+// child is either answered or gone.  The seconds since t0, or -1 on timeout.
+double WaitUntilCounted(const RawRegistry& registry, size_t want, Clock::time_point t0, std::vector<Child>& children,
+                        size_t* failed) {
+  for (;;) {
+    size_t gone = 0;
+    for (Child& c : children) gone += c.Exited();
+    *failed = gone;
+    if (registry.count() + gone >= want) return SecondsSince(t0);
+    if (SecondsSince(t0) > kRegisterTimeoutS) return -1;
+    std::this_thread::sleep_for(std::chrono::milliseconds(kPollMs));
+  }
 }
 
 // True once the process sleeps in read(2) (x86-64 syscall 0) on its stdin.
@@ -113,21 +136,45 @@ void Start(std::vector<Child>* children, const std::vector<std::string>& argv, i
 
 // The processes registered at once: started, held before their first Cm call
 // until every one of them waits, then released together.
-void MeasureBurst(Setup& setup, const std::string& peer, NameServerResults* r) {
+// Starts `count` processes, argv(i) each, held in a read of one pipe; returns
+// that pipe's write end once all of them wait on it (closing it releases them).
+int StartHeld(std::vector<Child>* held, size_t count, const std::function<std::vector<std::string>(size_t)>& argv) {
   int hold[2];
   if (pipe2(hold, O_CLOEXEC) != 0) throw Failure("pipe2 failed");
-  std::vector<Child> held;
-  for (size_t i = 0; i < r->processes; ++i) Start(&held, {peer, "held-echo", IdleName(i)}, hold[0]);
+  for (size_t i = 0; i < count; ++i) Start(held, argv(i), hold[0]);
   close(hold[0]);
   Clock::time_point t0 = Clock::now();
-  for (Child& c : held)
+  for (Child& c : *held)
     while (!BlockedInRead(c.pid())) {
       if (SecondsSince(t0) > kRegisterTimeoutS) throw Failure("held processes did not all start");
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
+  return hold[1];
+}
+
+void MeasureRawBurst(Setup& setup, NameServerResults* r) {
+  RawRegistry registry(setup.zmq_context);
+  const std::string raw_peer = setup.Program("cm_bench_raw_peer");
+  std::vector<Child> held;
+  int release = StartHeld(&held, r->processes, [&](size_t i) {
+    return std::vector<std::string>{raw_peer, "held-zmq-register", registry.endpoint(), IdleName(i)};
+  });
+  Clock::time_point t0 = Clock::now();
+  close(release);
+  r->raw_burst_s = WaitUntilCounted(registry, r->processes, t0, held, &r->raw_burst_failed);
+  Say("raw libzmq burst: %zu of %zu processes answered in %.3f s, %zu failed", registry.count(), r->processes,
+      r->raw_burst_s, r->raw_burst_failed);
+  KillAndReap(held);
+}
+
+void MeasureBurst(Setup& setup, const std::string& peer, NameServerResults* r) {
+  std::vector<Child> held;
+  int release = StartHeld(&held, r->processes, [&](size_t i) {
+    return std::vector<std::string>{peer, "held-echo", IdleName(i)};
+  });
   long overflows = TcpExtCounter("ListenOverflows");
-  t0 = Clock::now();
-  close(hold[1]);  // end of file for all of them at once
+  Clock::time_point t0 = Clock::now();
+  close(release);  // end of file for all of them at once
   r->burst_s = WaitUntilListed(setup, r->processes, t0, &r->burst_registered, &held, &r->burst_failed);
   r->burst_overflows = TcpExtCounter("ListenOverflows") - overflows;
   Say("burst: %zu of %zu already-running processes registered in %.3f s, %zu failed", r->burst_registered,
@@ -152,6 +199,19 @@ NameServerResults MeasureNameServer(Setup& setup, const Options& options) {
     for (size_t i = 0; i < r.processes; ++i) Start(&quick, {peer, "exit"});
     for (Child& c : quick) c.Join();
     r.exit_only_s = SecondsSince(t0);
+  }
+
+  // The same steps in plain libzmq, against a registry that only answers.
+  {
+    RawRegistry registry(setup.zmq_context);
+    const std::string raw_peer = setup.Program("cm_bench_raw_peer");
+    std::vector<Child> raw;
+    Clock::time_point t0 = Clock::now();
+    for (size_t i = 0; i < r.processes; ++i) Start(&raw, {raw_peer, "zmq-register", registry.endpoint(), IdleName(i)});
+    r.raw_registered_s = WaitUntilCounted(registry, r.processes, t0, raw, &r.raw_failed);
+    Say("raw libzmq: %zu of %zu processes answered in %.3f s, %zu failed", registry.count(), r.processes,
+        r.raw_registered_s, r.raw_failed);
+    KillAndReap(raw);
   }
 
   // The figure of the target: from the first spawn until all are listed.
@@ -218,6 +278,7 @@ NameServerResults MeasureNameServer(Setup& setup, const Options& options) {
       r.cold_reply.median_us);
 
   r.dropped_s = KillAndWaitDropped(setup, idle);
+  MeasureRawBurst(setup, &r);
   MeasureBurst(setup, peer, &r);
   return r;
 }

@@ -40,6 +40,14 @@ std::string Thousands(double value) {
 std::string Us(double us) { return us >= 1000 ? Format("%.2f ms", us / 1000) : Format("%.1f µs", us); }
 std::string Ratio(double a, double b) { return b > 0 ? Format("%.2f×", a / b) : "n/a"; }
 std::string MiB(long kb) { return Format("%.1f MiB", kb / 1024.0); }
+
+// A plain libzmq registration time; -1 is a timeout.
+std::string RawSeconds(double s, size_t failed, size_t processes) {
+  if (s < 0) return "not all answered within the time limit";
+  std::string text = Format("%.3f s", s);
+  if (failed > 0) text += " (" + std::to_string(failed) + " of " + std::to_string(processes) + " failed)";
+  return text;
+}
 std::string Verdict(bool pass) { return pass ? "pass" : "**miss**"; }
 
 std::string Runs(const Rate& rate) {
@@ -96,6 +104,8 @@ void Targets(const Results& r, std::ostream& out) {
                               : std::to_string(n.failed) + " of " + std::to_string(n.processes) +
                                     " failed to register; the rest took " + Format("%.2f s", n.registered_s),
                 Verdict(n.failed == 0 && n.registered_s < 2.0)});
+    out << Row({"… for scale: the same steps in plain libzmq (section 4)", RawSeconds(n.raw_registered_s, n.raw_failed, n.processes),
+                "(no target)"});
     out << Row({"idle registered process under 10 MiB RSS (the largest of " + std::to_string(n.idle_measured) + ")",
                 MiB(n.idle_rss_max_kb), Verdict(n.idle_rss_max_kb < 10 * 1024)});
   } else {
@@ -233,7 +243,11 @@ void NameServer(const Results& all, std::ostream& out) {
          "and confirms with the list (`NSGetNames`).  Lookups are "
          "`CmConnectGetReference` calls in a loop over names the driver never sent to; a cold first send is "
          "`CmMessageSend` to a name never looked up before (lookup + connect + hand-over), then the wait for "
-         "that peer's reply (which includes the peer's own first connection back).\n\n";
+         "that peer's reply (which includes the peer's own first connection back).  \"Plain libzmq, the same steps\" "
+         "is `cm_bench_raw_peer zmq-register`: a ZeroMQ context, a ROUTER bound on an ephemeral port, a DEALER "
+         "that sends its name and port to a ROUTER in the driver and waits for the answer, which that ROUTER "
+         "gives at once (it keeps nothing): what any libzmq process of this machine pays to register, library "
+         "and name server aside.\n\n";
   out << Row({"figure", "value"}) << Row({"---", "---:"});
   if (r.failed > 0)
     out << Row({"processes whose `CmMessageOpenServer` failed (they exit)", "**" + std::to_string(r.failed) + " of " + n + "**"});
@@ -242,6 +256,8 @@ void NameServer(const Results& all, std::ostream& out) {
   out << Row({"… of which the spawn loop", Format("%.3f s", r.spawn_s)});
   out << Row({"… connections dropped by a full listen queue meanwhile (kernel's ListenOverflows, whole machine)",
               std::to_string(r.overflows)});
+  out << Row({"plain libzmq, the same steps: " + n + " processes, first spawn → all answered",
+              RawSeconds(r.raw_registered_s, r.raw_failed, r.processes)});
   out << Row({"for scale: " + n + " processes of the same program that exit at once (start to reaped)",
               Format("%.3f s", r.exit_only_s)});
   out << Row({"lookups (`CmConnectGetReference`), " + std::to_string(r.lookup.samples) + " in a loop",
@@ -260,6 +276,8 @@ void NameServer(const Results& all, std::ostream& out) {
     out << Row({"… of which `CmMessageOpenServer` failed", "**" + std::to_string(r.burst_failed) + " of " + n + "**"});
   out << Row({"… connections dropped by a full listen queue meanwhile (ListenOverflows)",
               std::to_string(r.burst_overflows)});
+  out << Row({"plain libzmq, the same steps: " + n + " processes already running, released together → all answered",
+              RawSeconds(r.raw_burst_s, r.raw_burst_failed, r.processes)});
   out << "\n";
 }
 

@@ -76,6 +76,11 @@ struct NameServerResults {
   double exit_only_s = 0;     // starting as many processes that exit at once
   double spawn_s = 0;         // the spawn loop alone
   double registered_s = 0;    // first spawn -> the name server lists them all
+  // The same in plain libzmq (cm_bench_raw_peer zmq-register against the
+  // driver's RawRegistry): first spawn -> all answered; and, held then
+  // released together, release -> all answered.  -1: timed out.
+  double raw_registered_s = 0, raw_burst_s = 0;
+  size_t raw_failed = 0, raw_burst_failed = 0;  // processes that exited unanswered
   size_t registered = 0;
   size_t failed = 0;          // processes whose CmMessageOpenServer failed (they exit)
   double lookups_per_s = 0;

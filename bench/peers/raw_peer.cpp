@@ -6,8 +6,17 @@
 //   cm_bench_raw_peer zmq-sink-once COUNT
 //                                     as zmq-sink, but exit after the first COUNT
 //                                     (cm_bench counts its instructions under callgrind)
+//   cm_bench_raw_peer zmq-register ENDPOINT NAME
+//                                     what a process does to register, in plain libzmq:
+//                                     a context, a ROUTER bound on an ephemeral port, a
+//                                     DEALER that sends NAME and that port to the ROUTER
+//                                     at ENDPOINT and waits for its answer; then it sleeps
+//   cm_bench_raw_peer held-zmq-register ENDPOINT NAME
+//                                     as zmq-register, but only once standard input reaches
+//                                     end of file (the driver releases hundreds at once)
 //
-// Each binds an ephemeral port on 127.0.0.1 and prints "ready <port or endpoint>".
+// The echoes and sinks bind an ephemeral port on 127.0.0.1 and print
+// "ready <port or endpoint>".
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -129,6 +138,26 @@ int ZmqSink(long count, bool once) {
   (void)touched;
 }
 
+// The raw baseline of a registration (section 4): the same steps as
+// CmMessageOpenServer, without the library.  Exit status 1 if the answer
+// does not come within 10 s.
+int ZmqRegister(const char* endpoint, const char* name) {
+  void* context = zmq_ctx_new();
+  void* listener = zmq_socket(context, ZMQ_ROUTER);
+  if (zmq_bind(listener, "tcp://*:*") != 0) return 1;
+  char address[256];
+  size_t size = sizeof address;
+  zmq_getsockopt(listener, ZMQ_LAST_ENDPOINT, address, &size);
+  void* request = zmq_socket(context, ZMQ_DEALER);
+  int timeout_ms = 10000;
+  zmq_setsockopt(request, ZMQ_RCVTIMEO, &timeout_ms, sizeof timeout_ms);
+  if (zmq_connect(request, endpoint) != 0) return 1;
+  if (zmq_send(request, name, std::strlen(name), ZMQ_SNDMORE) < 0 || zmq_send(request, address, size, 0) < 0) return 1;
+  char answer[16];
+  if (zmq_recv(request, answer, sizeof answer, 0) < 0) return 1;
+  for (;;) pause();  // registered and idle, until the driver kills it
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -138,6 +167,15 @@ int main(int argc, char** argv) {
   if (mode == "zmq-echo" && argc == 2) return ZmqEcho();
   if ((mode == "zmq-sink" || mode == "zmq-sink-once") && argc == 3)
     return ZmqSink(std::atol(argv[2]), mode == "zmq-sink-once");
-  std::fprintf(stderr, "usage: cm_bench_raw_peer tcp-echo SIZE | zmq-echo | zmq-sink COUNT | zmq-sink-once COUNT\n");
+  if (mode == "zmq-register" && argc == 4) return ZmqRegister(argv[2], argv[3]);
+  if (mode == "held-zmq-register" && argc == 4) {
+    char byte;
+    while (read(STDIN_FILENO, &byte, 1) > 0) {
+    }
+    return ZmqRegister(argv[2], argv[3]);
+  }
+  std::fprintf(stderr,
+               "usage: cm_bench_raw_peer tcp-echo SIZE | zmq-echo | zmq-sink COUNT | zmq-sink-once COUNT |\n"
+               "       zmq-register ENDPOINT NAME | held-zmq-register ENDPOINT NAME\n");
   return 2;
 }
