@@ -1,4 +1,5 @@
-// Section 2, the deterministic figure: instructions per small message of the
+// The deterministic figures of sections 1 and 2: instructions per round trip
+// of the pinging and of the echoing process, and per small message of the
 // sending and of the receiving process, counted by callgrind.
 //
 // Wall-clock throughput on a small shared machine varies by a factor of two
@@ -9,7 +10,10 @@
 // message costs, start-up, registration and exit cancelling out.  The sender
 // is cm_bench_sender (raw libzmq PUSH of the captured Cm frame, or
 // CmMessageSend), the receiver a sink that exits after counting them
-// (cm_bench_raw_peer zmq-sink-once, cm_bench_cm_peer sink-once).
+// (cm_bench_raw_peer zmq-sink-once, cm_bench_cm_peer sink-once).  For round
+// trips the "sender" is cm_bench_sender zmq-ping / cm-ping and the
+// "receiver" an echo that exits after answering them (zmq-echo-once,
+// echo-once).
 #include <unistd.h>
 
 #include <algorithm>
@@ -70,7 +74,8 @@ std::string Hex(const std::string& bytes) {
   return hex;
 }
 
-enum class Kind { kZmq, kCm, kCmAlone };  // kCmAlone: CmMessageSend with CM_COALESCE=0
+// kCmAlone: CmMessageSend with CM_COALESCE=0; kZmqPing, kCmPing: round trips.
+enum class Kind { kZmq, kCm, kCmAlone, kZmqPing, kCmPing };
 enum class Side { kSender, kReceiver };
 
 class Counter {
@@ -101,9 +106,17 @@ class Counter {
     const std::string n = std::to_string(count);
     Child sink, sender;
     std::string endpoint;
-    if (kind == Kind::kZmq) {
-      endpoint = StartPeer(&sink, command(Side::kReceiver, "cm_bench_raw_peer", {"zmq-sink-once", n}), kRunTimeoutMs);
-      if (!sender.Start(command(Side::kSender, "cm_bench_sender", {"zmq", endpoint, n, frame_hex_}),
+    if (kind == Kind::kZmq || kind == Kind::kZmqPing) {
+      bool ping = kind == Kind::kZmqPing;
+      endpoint = StartPeer(&sink, command(Side::kReceiver, "cm_bench_raw_peer", {ping ? "zmq-echo-once" : "zmq-sink-once", n}),
+                           kRunTimeoutMs);
+      std::vector<std::string> args = ping ? std::vector<std::string>{"zmq-ping", endpoint, n}
+                                           : std::vector<std::string>{"zmq", endpoint, n, frame_hex_};
+      if (!sender.Start(command(Side::kSender, "cm_bench_sender", args), Child::Output::kPipe))
+        throw Failure("cannot start cm_bench_sender");
+    } else if (kind == Kind::kCmPing) {
+      StartPeer(&sink, command(Side::kReceiver, "cm_bench_cm_peer", {"echo-once", "bench_cg_echo", n}), kRunTimeoutMs);
+      if (!sender.Start(command(Side::kSender, "cm_bench_sender", {"cm-ping", "bench_pinger", "bench_cg_echo", n}),
                         Child::Output::kPipe))
         throw Failure("cannot start cm_bench_sender");
     } else {
@@ -148,7 +161,44 @@ class Counter {
   std::vector<std::string> files_;
 };
 
+// Why the counts cannot be taken here ("" if they can); sets *valgrind.
+std::string CannotCount(const Setup& setup, std::string* valgrind) {
+  if (!setup.peer_wrapper.empty()) return "not measured: the peers already run under --peer-wrapper";
+  *valgrind = FindInPath("valgrind");
+  if (valgrind->empty()) return "not measured: valgrind is not installed (it is not in PATH)";
+  return "";
+}
+
 }  // namespace
+
+RoundTripInstructions MeasureRoundTripInstructions(Setup& setup, const Options& options) {
+  RoundTripInstructions r;
+  // A round trip under callgrind takes about as long as ten small messages.
+  r.round_trips = static_cast<size_t>(std::max(0, options.instruction_messages / 10));
+  if (r.round_trips == 0) {
+    r.error = "not measured (--instruction-messages 0)";
+    return r;
+  }
+  std::string valgrind;
+  r.error = CannotCount(setup, &valgrind);
+  if (!r.error.empty()) return r;
+  Clock::time_point t0 = Clock::now();
+  try {
+    Counter counter(setup, valgrind, "");
+    r.zmq = counter.PerMessage(Kind::kZmqPing, r.round_trips);
+    r.cm = counter.PerMessage(Kind::kCmPing, r.round_trips);
+  } catch (const Failure& e) {
+    r.error = std::string("failed: ") + e.what();
+  }
+  r.seconds = SecondsSince(t0);
+  if (!r.error.empty()) {
+    Say("instructions per round trip: %s", r.error.c_str());
+    return r;
+  }
+  Say("instructions per round trip (callgrind), client + echo: zmq %.0f + %.0f, cm %.0f + %.0f (%.0f s)", r.zmq.sender,
+      r.zmq.receiver, r.cm.sender, r.cm.receiver, r.seconds);
+  return r;
+}
 
 InstructionResults MeasureInstructions(Setup& setup, const Options& options, const std::string& frame) {
   InstructionResults r;
@@ -157,15 +207,9 @@ InstructionResults MeasureInstructions(Setup& setup, const Options& options, con
     r.error = "not measured (--instruction-messages 0)";
     return r;
   }
-  if (!setup.peer_wrapper.empty()) {
-    r.error = "not measured: the peers already run under --peer-wrapper";
-    return r;
-  }
-  std::string valgrind = FindInPath("valgrind");
-  if (valgrind.empty()) {
-    r.error = "not measured: valgrind is not installed (it is not in PATH)";
-    return r;
-  }
+  std::string valgrind;
+  r.error = CannotCount(setup, &valgrind);
+  if (!r.error.empty()) return r;
   r.valgrind = FirstLine({valgrind, "--version"});
   Clock::time_point t0 = Clock::now();
   try {

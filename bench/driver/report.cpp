@@ -114,6 +114,31 @@ void Targets(const Results& r, std::ostream& out) {
   out << "\n";
 }
 
+// Section 1's deterministic figure: instructions per round trip under callgrind.
+void RoundTripInstructionCounts(const RoundTripInstructions& r, std::ostream& out) {
+  out << "### Instructions per round trip (callgrind)\n\n";
+  if (!r.error.empty()) {
+    out << "Instruction counts: " << r.error << ".\n\n";
+    return;
+  }
+  std::string n = Thousands(static_cast<double>(r.round_trips));
+  out << "The same round trips, one process at a time under `valgrind --tool=callgrind` while its peer runs "
+         "natively, as in section 2: the client (`cm_bench_sender zmq-ping` or `cm-ping`) or the echo "
+         "(`cm_bench_raw_peer zmq-echo-once`, `cm_bench_cm_peer echo-once`), every thread of the process in one "
+         "total, "
+      << n << " round trips then " << Thousands(2.0 * static_cast<double>(r.round_trips))
+      << ", the difference divided by " << n
+      << ".  User space only: both ways make the same system calls per round trip (`strace -f`: one `sendto` "
+         "and one `recvfrom` in each process's I/O thread, the same wake-ups), so this is what the library "
+         "adds to a round trip's CPU.  (" << Format("%.0f", r.seconds) << " s.)\n\n";
+  out << Row({"", "client", "echo", "total", "libCm-zmq / raw libzmq, totals"}) << Row({"---", "---:", "---:", "---:", "---:"});
+  out << Row({"raw libzmq DEALER/ROUTER", Thousands(r.zmq.sender), Thousands(r.zmq.receiver), Thousands(r.zmq.Total()),
+              "1.00×"});
+  out << Row({"libCm-zmq", Thousands(r.cm.sender), Thousands(r.cm.receiver), Thousands(r.cm.Total()),
+              Ratio(r.cm.Total(), r.zmq.Total())});
+  out << "\n";
+}
+
 void RoundTrip(const Results& all, std::ostream& out) {
   const RoundTripResults& r = all.round_trip;
   out << "## 1. Round trip, 64-byte payload\n\n";
@@ -135,6 +160,7 @@ void RoundTrip(const Results& all, std::ostream& out) {
   line("raw libzmq DEALER/ROUTER", r.zmq);
   line("libCm-zmq (C API)", r.cm);
   out << "\n";
+  RoundTripInstructionCounts(r.instructions, out);
 }
 
 // Section 2's deterministic figure: instructions per message under callgrind.

@@ -23,11 +23,6 @@ struct Rate {
   double Median() const;
 };
 
-struct RoundTripResults {
-  std::string error;  // not empty: the section failed
-  size_t payload = 64;
-  Latency tcp, zmq, cm;
-};
 
 // CPU time per message of each process of a throughput run (all its threads,
 // ZeroMQ's I/O thread included), in microseconds; one entry per run.
@@ -40,6 +35,22 @@ struct CpuPerMessage {
 struct InstructionsPerMessage {
   double sender = 0, receiver = 0;
   double Total() const { return sender + receiver; }
+};
+
+// Section 1's deterministic figure: instructions per round trip, "sender"
+// the pinging process, "receiver" the echo.
+struct RoundTripInstructions {
+  std::string error;       // not empty: not measured, and why
+  size_t round_trips = 0;  // N: each side runs N and 2N; the figure is the difference / N
+  double seconds = 0;
+  InstructionsPerMessage zmq, cm;
+};
+
+struct RoundTripResults {
+  std::string error;  // not empty: the section failed
+  size_t payload = 64;
+  Latency tcp, zmq, cm;
+  RoundTripInstructions instructions;
 };
 
 struct InstructionResults {
@@ -127,6 +138,7 @@ struct Results {
 };
 
 RoundTripResults MeasureRoundTrip(Setup& setup, const Options& options);
+RoundTripInstructions MeasureRoundTripInstructions(Setup& setup, const Options& options);
 ThroughputResults MeasureThroughput(Setup& setup, const Options& options);
 // Section 2's instruction counts; `frame` is the captured Cm frame.
 InstructionResults MeasureInstructions(Setup& setup, const Options& options, const std::string& frame);

@@ -131,6 +131,7 @@ RoundTripResults MeasureRoundTrip(Setup& setup, const Options& options) {
   r.cm = Summarize(us[2]);
   Say("round trip: tcp %.1f us, zmq %.1f us, cm %.1f us (medians)", r.tcp.median_us, r.zmq.median_us,
       r.cm.median_us);
+  r.instructions = MeasureRoundTripInstructions(setup, options);
   return r;
 }
 

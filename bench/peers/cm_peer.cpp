@@ -10,6 +10,9 @@
 //   cm_bench_cm_peer sink-once NAME COUNT
 //                                      as sink, but close and exit after the first COUNT
 //                                      (cm_bench counts its instructions under callgrind)
+//   cm_bench_cm_peer echo-once NAME COUNT
+//                                      as echo, but print "got COUNT 0", close and exit
+//                                      after COUNT pings (counted under callgrind)
 //   cm_bench_cm_peer exit              exit at once (the cost of starting a process)
 //   cm_bench_cm_peer held-echo NAME    as echo, but make no Cm call before standard
 //                                      input reaches end of file (the driver releases
@@ -36,6 +39,8 @@ long g_count = 0;      // messages in this round
 long g_errors = 0;     // items that were not what the driver sent
 int g_next_index = 0;  // the int the next "Small" should carry
 
+CmMessageStatus Counted();
+
 CmMessageStatus OnPing(CmMessage message, char* sender, char*) {
   int size = 0;
   char* bytes = CmMessageGetBytes(message, &size);
@@ -43,6 +48,7 @@ CmMessageStatus OnPing(CmMessage message, char* sender, char*) {
   CmMessageSetType(g_reply, const_cast<char*>("Pong"));
   CmMessagePutBytes(g_reply, bytes, size);
   CmMessageSend(g_reply, sender);
+  if (g_round > 0) return Counted();  // echo-once
   return CmMessageOk;
 }
 
@@ -99,6 +105,11 @@ int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "";
   if (mode == "exit" && argc == 2) return 0;
   if (mode == "echo" && argc == 3) return Serve(argv[2]);
+  if (mode == "echo-once" && argc == 4) {
+    g_round = std::atol(argv[3]);
+    g_once = true;
+    return Serve(argv[2]);
+  }
   if (mode == "held-echo" && argc == 3) {
     char byte;
     while (read(STDIN_FILENO, &byte, 1) > 0) {
@@ -110,6 +121,6 @@ int main(int argc, char** argv) {
     g_once = mode == "sink-once";
     return Serve(argv[2]);
   }
-  std::fprintf(stderr, "usage: cm_bench_cm_peer echo NAME | held-echo NAME | sink NAME COUNT | sink-once NAME COUNT | exit\n");
+  std::fprintf(stderr, "usage: cm_bench_cm_peer echo NAME | echo-once NAME COUNT | held-echo NAME | sink NAME COUNT | sink-once NAME COUNT | exit\n");
   return 2;
 }

@@ -2,6 +2,9 @@
 //
 //   cm_bench_raw_peer tcp-echo SIZE   TCP (TCP_NODELAY): read SIZE bytes, write them back
 //   cm_bench_raw_peer zmq-echo        ROUTER: send every message back to its sender
+//   cm_bench_raw_peer zmq-echo-once COUNT
+//                                     as zmq-echo, but print "got COUNT 0" and exit after
+//                                     COUNT (cm_bench counts its instructions under callgrind)
 //   cm_bench_raw_peer zmq-sink COUNT  PULL: count messages; "got COUNT BYTES" after each COUNT
 //   cm_bench_raw_peer zmq-sink-once COUNT
 //                                     as zmq-sink, but exit after the first COUNT
@@ -92,16 +95,24 @@ void* Bind(void* context, int type) {
   return socket;
 }
 
-int ZmqEcho() {
+// Echoes `count` messages (0: for ever), then exits once the last has left.
+int ZmqEcho(long count) {
   void* context = zmq_ctx_new();
   void* socket = Bind(context, ZMQ_ROUTER);
   zmq_msg_t id, body;
   zmq_msg_init(&id);
   zmq_msg_init(&body);
-  for (;;) {
+  for (long n = 0; count == 0 || n < count; ++n) {
     if (zmq_msg_recv(&id, socket, 0) < 0 || zmq_msg_recv(&body, socket, 0) < 0) return 1;
     if (zmq_msg_send(&id, socket, ZMQ_SNDMORE) < 0 || zmq_msg_send(&body, socket, 0) < 0) return 1;
   }
+  std::printf("got %ld 0\n", count);
+  std::fflush(stdout);
+  zmq_msg_close(&id);
+  zmq_msg_close(&body);
+  zmq_close(socket);  // the default linger: the last reply leaves first
+  zmq_ctx_term(context);
+  return 0;
 }
 
 int ZmqSink(long count, bool once) {
@@ -164,7 +175,8 @@ int main(int argc, char** argv) {
   bench::DieWithParent();
   std::string mode = argc > 1 ? argv[1] : "";
   if (mode == "tcp-echo" && argc == 3) return TcpEcho(std::strtoul(argv[2], nullptr, 10));
-  if (mode == "zmq-echo" && argc == 2) return ZmqEcho();
+  if (mode == "zmq-echo" && argc == 2) return ZmqEcho(0);
+  if (mode == "zmq-echo-once" && argc == 3) return ZmqEcho(std::atol(argv[2]));
   if ((mode == "zmq-sink" || mode == "zmq-sink-once") && argc == 3)
     return ZmqSink(std::atol(argv[2]), mode == "zmq-sink-once");
   if (mode == "zmq-register" && argc == 4) return ZmqRegister(argv[2], argv[3]);
@@ -175,7 +187,8 @@ int main(int argc, char** argv) {
     return ZmqRegister(argv[2], argv[3]);
   }
   std::fprintf(stderr,
-               "usage: cm_bench_raw_peer tcp-echo SIZE | zmq-echo | zmq-sink COUNT | zmq-sink-once COUNT |\n"
+               "usage: cm_bench_raw_peer tcp-echo SIZE | zmq-echo | zmq-echo-once COUNT | zmq-sink COUNT |\n"
+               "       zmq-sink-once COUNT |\n"
                "       zmq-register ENDPOINT NAME | held-zmq-register ENDPOINT NAME\n");
   return 2;
 }

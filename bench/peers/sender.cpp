@@ -9,12 +9,19 @@
 //   cm_bench_sender zmq ENDPOINT COUNT HEX PUSH (the library's high-water mark) connected to
 //                                          ENDPOINT: send COUNT times the bytes HEX (the
 //                                          Cm frame), wait until they left; print "sent COUNT 0"
+//   cm_bench_sender cm-ping NAME TO COUNT  section 1's libCm-zmq client: register NAME, COUNT
+//                                          round trips of a 64-byte "Ping" to TO (its "Pong"
+//                                          handler breaks the wait); print "sent COUNT FAILED"
+//   cm_bench_sender zmq-ping ENDPOINT COUNT
+//                                          section 1's raw libzmq client: a DEALER, COUNT
+//                                          round trips of 64 bytes; print "sent COUNT FAILED"
 //
 // Both exit only when everything sent has left the process.
 #include <zmq.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 
 #include <CmConnect.h>
@@ -76,6 +83,53 @@ int SendZmq(const char* endpoint, long count, const std::string& hex) {
   return 0;
 }
 
+constexpr size_t kPingBytes = 64;  // section 1's payload
+
+CmMessageStatus OnPong(CmMessage message, char*, char*) {
+  int size = 0;
+  (void)CmMessageGetBytes(message, &size);
+  return CmMessageBreak;
+}
+
+int PingCm(const char* name, const char* to, long count) {
+  if (!CmMessageOpenServer(const_cast<char*>(name))) {
+    std::fprintf(stderr, "cm_bench_sender: CmMessageOpenServer(\"%s\") failed\n", name);
+    return 1;
+  }
+  CmMessageInstallHandler(OnPong, const_cast<char*>("Pong"));
+  std::string payload(kPingBytes, 'p');
+  CmMessage ping = CmMessageNew();
+  CmMessageSetType(ping, const_cast<char*>("Ping"));
+  CmMessagePutBytes(ping, payload.data(), static_cast<int>(payload.size()));
+  long failed = 0;
+  for (long i = 0; i < count; ++i)
+    if (!CmMessageSend(ping, const_cast<char*>(to)) || CmMessageWaitWithTimeout(60.0) != CmMessageBreak) ++failed;
+  CmMessageDelete(ping);
+  Sent(count, failed);
+  CmMessageCloseServer();
+  return failed == 0 ? 0 : 1;
+}
+
+int PingZmq(const char* endpoint, long count) {
+  void* context = zmq_ctx_new();
+  void* dealer = zmq_socket(context, ZMQ_DEALER);
+  int linger = 0;
+  zmq_setsockopt(dealer, ZMQ_LINGER, &linger, sizeof linger);
+  if (zmq_connect(dealer, endpoint) != 0) {
+    std::fprintf(stderr, "cm_bench_sender: cannot connect to %s\n", endpoint);
+    return 1;
+  }
+  char buffer[kPingBytes];
+  std::memset(buffer, 'z', sizeof buffer);
+  long failed = 0;
+  for (long i = 0; i < count; ++i)
+    if (zmq_send(dealer, buffer, sizeof buffer, 0) < 0 || zmq_recv(dealer, buffer, sizeof buffer, 0) < 0) ++failed;
+  Sent(count, failed);
+  zmq_close(dealer);
+  zmq_ctx_term(context);
+  return failed == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -83,6 +137,10 @@ int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "";
   if (mode == "cm" && argc == 5) return SendCm(argv[2], argv[3], std::atol(argv[4]));
   if (mode == "zmq" && argc == 5) return SendZmq(argv[2], std::atol(argv[3]), argv[4]);
-  std::fprintf(stderr, "usage: cm_bench_sender cm NAME TO COUNT | zmq ENDPOINT COUNT HEX\n");
+  if (mode == "cm-ping" && argc == 5) return PingCm(argv[2], argv[3], std::atol(argv[4]));
+  if (mode == "zmq-ping" && argc == 4) return PingZmq(argv[2], std::atol(argv[3]));
+  std::fprintf(stderr,
+               "usage: cm_bench_sender cm NAME TO COUNT | zmq ENDPOINT COUNT HEX | cm-ping NAME TO COUNT |\n"
+               "       zmq-ping ENDPOINT COUNT\n");
   return 2;
 }
