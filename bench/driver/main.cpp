@@ -124,7 +124,9 @@ int main(int argc, char** argv) {
       ("round-trips", po::value(&o.round_trips), "round trips measured per transport")
       ("small-messages", po::value(&o.small_messages), "small messages per throughput run")
       ("large-messages", po::value(&o.large_messages), "8 MiB arrays per bandwidth run")
-      ("runs", po::value(&o.runs), "timed runs per throughput figure (the median is reported)")
+      ("runs", po::value(&o.runs),
+       "timed runs per throughput figure (the median is reported), and of the round trips\n"
+       "(pooled; each run's ratio is reported too)")
       ("instruction-messages", po::value(&o.instruction_messages)->value_name("N"),
        "section 2's instruction counts: each side runs N and 2N messages under callgrind\n"
        "(default 20000; 0 skips them)")

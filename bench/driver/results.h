@@ -49,7 +49,8 @@ struct RoundTripInstructions {
 struct RoundTripResults {
   std::string error;  // not empty: the section failed
   size_t payload = 64;
-  Latency tcp, zmq, cm;
+  Latency tcp, zmq, cm;           // every run's samples together
+  std::vector<double> run_ratios;  // each run's median, libCm-zmq / raw libzmq
   RoundTripInstructions instructions;
 };
 

@@ -1,5 +1,6 @@
 // Section 1: round trip of a 64-byte payload, three ways, interleaved in
-// blocks so that a noisy moment of the machine hits every transport alike.
+// blocks so that a noisy moment of the machine hits every transport alike,
+// in several runs.
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -112,17 +113,24 @@ RoundTripResults MeasureRoundTrip(Setup& setup, const Options& options) {
     for (int i = 0; i < options.warmup; ++i)
       if (!ways[w]->Once()) throw Failure(std::string(names[w]) + ": a warm-up round trip failed");
 
+  // Several runs, each of them interleaved: the figures pool every run's
+  // samples; each run's own ratio shows how far one run can be trusted.
   std::vector<std::vector<double>> us(ways.size());
   int per_block = (options.round_trips + kBlocks - 1) / kBlocks;
-  for (int block = 0; block < kBlocks; ++block) {
-    for (size_t k = 0; k < ways.size(); ++k) {
-      size_t w = (k + static_cast<size_t>(block)) % ways.size();  // each goes first in turn
-      for (int i = 0; i < per_block; ++i) {
-        Clock::time_point t0 = Clock::now();
-        if (!ways[w]->Once()) throw Failure(std::string(names[w]) + ": a round trip failed");
-        us[w].push_back(NanosBetween(t0, Clock::now()) / 1000.0);
+  for (int run = 0; run < options.runs; ++run) {
+    std::vector<std::vector<double>> run_us(ways.size());
+    for (int block = 0; block < kBlocks; ++block) {
+      for (size_t k = 0; k < ways.size(); ++k) {
+        size_t w = (k + static_cast<size_t>(block)) % ways.size();  // each goes first in turn
+        for (int i = 0; i < per_block; ++i) {
+          Clock::time_point t0 = Clock::now();
+          if (!ways[w]->Once()) throw Failure(std::string(names[w]) + ": a round trip failed");
+          run_us[w].push_back(NanosBetween(t0, Clock::now()) / 1000.0);
+        }
       }
     }
+    r.run_ratios.push_back(Percentile(run_us[2], 50) / Percentile(run_us[1], 50));
+    for (size_t w = 0; w < ways.size(); ++w) us[w].insert(us[w].end(), run_us[w].begin(), run_us[w].end());
   }
   // The echo acknowledges the last pings within 100 ms: read that before it is stopped.
   ReadAcknowledgements();
