@@ -163,9 +163,18 @@ void RoundTrip(const Results& all, std::ostream& out) {
   line("raw libzmq DEALER/ROUTER", r.zmq);
   line("libCm-zmq (C API)", r.cm);
   out << "\n";
-  std::string ratios;
-  for (double x : r.run_ratios) ratios += (ratios.empty() ? "" : ", ") + Format("%.2f×", x);
-  out << "Each run's median, libCm-zmq / raw libzmq: " << ratios << ".\n\n";
+  auto list = [](const std::vector<double>& ratios) {
+    std::string text;
+    for (double x : ratios) text += (text.empty() ? "" : ", ") + Format("%.2f×", x);
+    return text;
+  };
+  out << "Each run's median, libCm-zmq / raw libzmq: " << list(r.run_ratios) << ".\n\n";
+  out << "What two connections cost by themselves (a PUSH to the peer's PULL, which sends each message back "
+         "through a PUSH of its own to the driver's PULL, as the library's requests and replies travel from each "
+         "process's dialer to the other's listener), measured next, the same way but with only these two "
+         "interleaved: raw libzmq over one connection (the DEALER/ROUTER above) "
+      << Us(r.zmq_one.median_us) << ", over two " << Us(r.zmq_two.median_us) << " (medians; "
+      << Ratio(r.zmq_two.median_us, r.zmq_one.median_us) << "; each run: " << list(r.two_run_ratios) << ").\n\n";
   RoundTripInstructionCounts(r.instructions, out);
 }
 
@@ -350,9 +359,15 @@ void TwoMisses(const Results& all, std::ostream& out) {
          "more than for raw libzmq, because the library's sockets are ROUTERs, which send and receive a "
          "routing-id part with every message and look it up, where the raw client is a DEALER.  The system "
          "calls are nearly the same (section 1).  The rest is structural: requests and replies travel on two "
-         "TCP connections, one each way.  One connection for both would take one ROUTER per process that both "
+         "TCP connections, one each way";
+  const RoundTripResults& rt = all.round_trip;
+  if (rt.error.empty())
+    out << ", which costs raw libzmq " << Ratio(rt.zmq_two.median_us, rt.zmq_one.median_us)
+        << " of its one-connection round trip in this run (section 1)";
+  out << ".  One connection for both would take one ROUTER per process that both "
          "binds and connects, with two processes that first send to each other at the same moment arbitrated "
-         "(libzmq aborts on a connect whose routing id an incoming connection already holds): a redesign of "
+         "(libzmq aborts on a connect whose routing id an incoming connection already holds: "
+         "`Assertion failed: !has_out_pipe (routing_id) (src/router.cpp:463)`, libzmq 4.3.4): a redesign of "
          "the transport, not made.";
   const std::vector<double>& ratios = all.round_trip.run_ratios;
   if (all.round_trip.error.empty() && !ratios.empty())

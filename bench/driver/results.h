@@ -51,6 +51,10 @@ struct RoundTripResults {
   size_t payload = 64;
   Latency tcp, zmq, cm;           // every run's samples together
   std::vector<double> run_ratios;  // each run's median, libCm-zmq / raw libzmq
+  // Measured apart, interleaved with each other only: raw libzmq over one
+  // connection (DEALER/ROUTER) and over two, one each way (PUSH/PULL).
+  Latency zmq_one, zmq_two;
+  std::vector<double> two_run_ratios;  // each run's median, two / one
   RoundTripInstructions instructions;
 };
 

@@ -13,6 +13,7 @@
 
 #include "driver/cm_client.h"
 #include "driver/results.h"
+#include "harness/raw_zmq.h"
 
 namespace bench {
 namespace {
@@ -74,6 +75,42 @@ class ZmqPingPong : public PingPong {
   std::string buffer_;
 };
 
+// Raw libzmq over two connections, one each way, as the library's requests
+// and replies travel: a PUSH to cm_bench_raw_peer zmq-echo-two's PULL, which
+// sends back through a PUSH to our PULL.
+class ZmqTwoWayPingPong : public PingPong {
+ public:
+  ZmqTwoWayPingPong(void* context, size_t size) : buffer_(size, 'w') {
+    pull_ = zmq_socket(context, ZMQ_PULL);
+    int linger = 0;
+    zmq_setsockopt(pull_, ZMQ_LINGER, &linger, sizeof linger);
+    if (zmq_bind(pull_, "tcp://127.0.0.1:*") != 0) throw Failure("zmq: cannot bind a PULL");
+    char endpoint[256];
+    size_t length = sizeof endpoint;
+    zmq_getsockopt(pull_, ZMQ_LAST_ENDPOINT, endpoint, &length);
+    endpoint_ = endpoint;
+  }
+  ~ZmqTwoWayPingPong() override {
+    zmq_close(pull_);
+    if (push_ != nullptr) zmq_close(push_);
+  }
+  const std::string& endpoint() const { return endpoint_; }
+  void Connect(void* context, const std::string& peer) {
+    push_ = ConnectPush(context, peer);
+    if (push_ == nullptr) throw Failure("zmq: cannot connect to " + peer);
+  }
+  bool Once() override {
+    if (zmq_send(push_, buffer_.data(), buffer_.size(), 0) < 0) return false;
+    return zmq_recv(pull_, buffer_.data(), buffer_.size(), 0) == static_cast<int>(buffer_.size());
+  }
+
+ private:
+  void* pull_;
+  void* push_ = nullptr;
+  std::string endpoint_;
+  std::string buffer_;
+};
+
 // libCm-zmq: CmMessageSend, the peer's handler replies, CmMessageWaitWithTimeout.
 class CmPingPong : public PingPong {
  public:
@@ -85,6 +122,40 @@ class CmPingPong : public PingPong {
   std::string to_;
   CmMessage ping_;
 };
+
+struct Way {
+  const char* name;
+  PingPong* ping_pong;
+};
+
+// Warms every way up, then options.runs runs of options.round_trips round
+// trips per way, each run interleaved in kBlocks blocks (each way going first
+// in turn).  Every way's samples (µs) of all runs; each run's ratio of
+// medians, way `over` / way `base`, appended to *ratios.
+std::vector<std::vector<double>> Interleave(const std::vector<Way>& ways, const Options& options, size_t base,
+                                            size_t over, std::vector<double>* ratios) {
+  for (const Way& way : ways)
+    for (int i = 0; i < options.warmup; ++i)
+      if (!way.ping_pong->Once()) throw Failure(std::string(way.name) + ": a warm-up round trip failed");
+  std::vector<std::vector<double>> us(ways.size());
+  int per_block = (options.round_trips + kBlocks - 1) / kBlocks;
+  for (int run = 0; run < options.runs; ++run) {
+    std::vector<std::vector<double>> run_us(ways.size());
+    for (int block = 0; block < kBlocks; ++block) {
+      for (size_t k = 0; k < ways.size(); ++k) {
+        size_t w = (k + static_cast<size_t>(block)) % ways.size();
+        for (int i = 0; i < per_block; ++i) {
+          Clock::time_point t0 = Clock::now();
+          if (!ways[w].ping_pong->Once()) throw Failure(std::string(ways[w].name) + ": a round trip failed");
+          run_us[w].push_back(NanosBetween(t0, Clock::now()) / 1000.0);
+        }
+      }
+    }
+    ratios->push_back(Percentile(run_us[over], 50) / Percentile(run_us[base], 50));
+    for (size_t w = 0; w < ways.size(); ++w) us[w].insert(us[w].end(), run_us[w].begin(), run_us[w].end());
+  }
+  return us;
+}
 
 Latency Summarize(std::vector<double>& us) {
   Latency l;
@@ -98,47 +169,32 @@ Latency Summarize(std::vector<double>& us) {
 
 RoundTripResults MeasureRoundTrip(Setup& setup, const Options& options) {
   RoundTripResults r;
-  Child tcp_peer, zmq_peer, cm_peer;
+  Child tcp_peer, zmq_peer, zmq_two_peer, cm_peer;
   std::string port = StartPeer(&tcp_peer, setup.RawPeer({"tcp-echo", std::to_string(r.payload)}));
   std::string endpoint = StartPeer(&zmq_peer, setup.RawPeer({"zmq-echo"}));
   StartPeer(&cm_peer, setup.CmPeer({"echo", "bench_echo"}));
+  TcpPingPong tcp(std::stoi(port), r.payload);
+  ZmqPingPong zmq(setup.zmq_context, endpoint, r.payload);
+  CmPingPong cm("bench_echo", r.payload);
 
-  std::vector<std::unique_ptr<PingPong>> ways;
-  ways.push_back(std::make_unique<TcpPingPong>(std::stoi(port), r.payload));
-  ways.push_back(std::make_unique<ZmqPingPong>(setup.zmq_context, endpoint, r.payload));
-  ways.push_back(std::make_unique<CmPingPong>("bench_echo", r.payload));
-  const char* names[] = {"raw TCP", "raw libzmq", "libCm-zmq"};
-
-  for (size_t w = 0; w < ways.size(); ++w)
-    for (int i = 0; i < options.warmup; ++i)
-      if (!ways[w]->Once()) throw Failure(std::string(names[w]) + ": a warm-up round trip failed");
-
-  // Several runs, each of them interleaved: the figures pool every run's
-  // samples; each run's own ratio shows how far one run can be trusted.
-  std::vector<std::vector<double>> us(ways.size());
-  int per_block = (options.round_trips + kBlocks - 1) / kBlocks;
-  for (int run = 0; run < options.runs; ++run) {
-    std::vector<std::vector<double>> run_us(ways.size());
-    for (int block = 0; block < kBlocks; ++block) {
-      for (size_t k = 0; k < ways.size(); ++k) {
-        size_t w = (k + static_cast<size_t>(block)) % ways.size();  // each goes first in turn
-        for (int i = 0; i < per_block; ++i) {
-          Clock::time_point t0 = Clock::now();
-          if (!ways[w]->Once()) throw Failure(std::string(names[w]) + ": a round trip failed");
-          run_us[w].push_back(NanosBetween(t0, Clock::now()) / 1000.0);
-        }
-      }
-    }
-    r.run_ratios.push_back(Percentile(run_us[2], 50) / Percentile(run_us[1], 50));
-    for (size_t w = 0; w < ways.size(); ++w) us[w].insert(us[w].end(), run_us[w].begin(), run_us[w].end());
-  }
+  // The figures of the target: three ways, interleaved.
+  std::vector<std::vector<double>> us = Interleave({{"raw TCP", &tcp}, {"raw libzmq", &zmq}, {"libCm-zmq", &cm}},
+                                                   options, 1, 2, &r.run_ratios);
   // The echo acknowledges the last pings within 100 ms: read that before it is stopped.
   ReadAcknowledgements();
   r.tcp = Summarize(us[0]);
   r.zmq = Summarize(us[1]);
   r.cm = Summarize(us[2]);
-  Say("round trip: tcp %.1f us, zmq %.1f us, cm %.1f us (medians)", r.tcp.median_us, r.zmq.median_us,
-      r.cm.median_us);
+
+  // What the library's shape costs by itself: raw libzmq over one
+  // connection against raw libzmq over two, interleaved on their own.
+  ZmqTwoWayPingPong two(setup.zmq_context, r.payload);
+  two.Connect(setup.zmq_context, StartPeer(&zmq_two_peer, setup.RawPeer({"zmq-echo-two", two.endpoint()})));
+  us = Interleave({{"raw libzmq", &zmq}, {"raw libzmq, two connections", &two}}, options, 0, 1, &r.two_run_ratios);
+  r.zmq_one = Summarize(us[0]);
+  r.zmq_two = Summarize(us[1]);
+  Say("round trip: tcp %.1f us, zmq %.1f us, cm %.1f us (medians); zmq over one connection %.1f us, over two %.1f us",
+      r.tcp.median_us, r.zmq.median_us, r.cm.median_us, r.zmq_one.median_us, r.zmq_two.median_us);
   r.instructions = MeasureRoundTripInstructions(setup, options);
   return r;
 }
