@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# bench/smoke.sh CM_BENCH -- `make test`'s check that the benchmark still runs:
+# every section, with counts too small to mean anything as figures.  It fails
+# when cm_bench fails (a section that cannot go on), when a receiver found an
+# item wrong, or when a part of the report is missing.  It asserts no figure:
+# figures are `make bench`'s business, on a quiet machine.
+set -euo pipefail
+bench=$1
+report=$(mktemp)
+trap 'rm -f "$report" "$report.tmp"' EXIT
+"$bench" --round-trips 300 --runs 1 --small-messages 3000 --large-messages 2 --processes 20 \
+  --instruction-messages 0 --quiet-wait 0 -o "$report"
+fail() { echo "bench smoke: $*" >&2; cat "$report" >&2; exit 1; }
+for heading in "## Targets" "## 1. Round trip" "## 2. One-way throughput" "## 3. Large data" "## 4. Name server" \
+  "## 5. Memory" "## 6. The hot paths"; do
+  grep -qF "$heading" "$report" || fail "no '$heading' in the report"
+done
+grep -qF "Items the receiver found wrong: 0; failed sends: 0." "$report" || fail "section 2 found wrong items or failed sends"
+grep -qF "Arrays the receiver found wrong: 0." "$report" || fail "section 3 found wrong arrays"
+grep -qE "^\| plain libzmq, the same steps: 20 processes, first spawn → all answered \| [0-9.]+ s \|$" "$report" ||
+  fail "no plain libzmq registration figure"
+grep -qE "^\| raw libzmq, two connections|over two [0-9.]+ µs" "$report" || fail "no two-connection round trip"
+grep -qF "Each run's median, libCm-zmq / raw libzmq:" "$report" || fail "no per-run round-trip ratios"
+echo "bench smoke: every section ran"
