@@ -9,7 +9,8 @@
 // already running take to register when released together.  Each of the two
 // registrations is measured in plain libzmq as well, just before: processes
 // that make the same sockets and send one request to a ROUTER in the driver
-// that answers at once (the floor under any libzmq-based name service).
+// that answers at once (what any libzmq process pays to register, the
+// library and the name server aside).
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -134,8 +135,6 @@ void Start(std::vector<Child>* children, const std::vector<std::string>& argv, i
   children->push_back(std::move(c));
 }
 
-// The processes registered at once: started, held before their first Cm call
-// until every one of them waits, then released together.
 // Starts `count` processes, argv(i) each, held in a read of one pipe; returns
 // that pipe's write end once all of them wait on it (closing it releases them).
 int StartHeld(std::vector<Child>* held, size_t count, const std::function<std::vector<std::string>(size_t)>& argv) {
@@ -152,6 +151,7 @@ int StartHeld(std::vector<Child>* held, size_t count, const std::function<std::v
   return hold[1];
 }
 
+// The same in plain libzmq.
 void MeasureRawBurst(Setup& setup, NameServerResults* r) {
   RawRegistry registry(setup.zmq_context);
   const std::string raw_peer = setup.Program("cm_bench_raw_peer");
@@ -167,6 +167,8 @@ void MeasureRawBurst(Setup& setup, NameServerResults* r) {
   KillAndReap(held);
 }
 
+// The processes registered at once: started, held before their first Cm call
+// until every one of them waits, then released together.
 void MeasureBurst(Setup& setup, const std::string& peer, NameServerResults* r) {
   std::vector<Child> held;
   int release = StartHeld(&held, r->processes, [&](size_t i) {

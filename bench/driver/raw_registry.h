@@ -2,8 +2,8 @@
 // of the driver that answers every registration (`cm_bench_raw_peer
 // zmq-register`) at once and counts the names it has seen.  It keeps no
 // addresses and answers no lookups: it is the least a registry can do, so
-// that what it takes 500 plain libzmq processes to register is a floor to
-// hold the name server's figures against.
+// that what 500 plain libzmq processes take to register shows how much of
+// the name server's figures is the machine's.
 #ifndef CM_BENCH_DRIVER_RAW_REGISTRY_H
 #define CM_BENCH_DRIVER_RAW_REGISTRY_H
 
