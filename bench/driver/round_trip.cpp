@@ -1,6 +1,7 @@
 // Section 1: round trip of a 64-byte payload, three ways, interleaved in
 // blocks so that a noisy moment of the machine hits every transport alike,
-// in several runs.
+// in several runs; then raw libzmq over one connection against two, the
+// same way; then the instructions per round trip (instructions.cpp).
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
