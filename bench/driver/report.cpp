@@ -356,8 +356,8 @@ void TwoMisses(const Results& all, std::ostream& out) {
   out << ".  On the client, per round trip (callgrind by function, 2026-11-25, at 90b2cf6): decoding the reply "
          "about 690 (msgpack-cxx's parser, even with the frame's head recognised and skipped), dispatch 230, "
          "encoding 265, the wait loop 150, the rest of the session a few hundred; and ZeroMQ itself about 725 "
-         "more than for raw libzmq, because the library's sockets are ROUTERs, which send and receive a "
-         "routing-id part with every message and look it up, where the raw client is a DEALER.  The system "
+         "more than for raw libzmq, much of it because the library sends through a ROUTER (its dialer), which "
+         "takes a routing-id part with every message and looks it up, where the raw client's DEALER does not.  The system "
          "calls are nearly the same (section 1).  The rest is structural: requests and replies travel on two "
          "TCP connections, one each way";
   const RoundTripResults& rt = all.round_trip;
