@@ -21,4 +21,5 @@ grep -qE "^\| plain libzmq, the same steps: 20 processes, first spawn → all an
   fail "no plain libzmq registration figure"
 grep -qE "over two [0-9.]+ µs" "$report" || fail "no two-connection round trip"
 grep -qF "Each run's median, libCm-zmq / raw libzmq:" "$report" || fail "no per-run round-trip ratios"
+grep -qF "CPU per process (user + system)" "$report" || fail "no CPU per registration"
 echo "bench smoke: every section ran"

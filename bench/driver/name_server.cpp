@@ -12,6 +12,7 @@
 // that answers at once (what any libzmq process pays to register, the
 // library and the name server aside).
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <CmConnect.h>
@@ -184,6 +185,44 @@ void MeasureBurst(Setup& setup, const std::string& peer, NameServerResults* r) {
   KillAndWaitDropped(setup, held);
 }
 
+// User + system time of the children reaped so far, in ms.
+double ChildrenCpuMs() {
+  rusage usage{};
+  getrusage(RUSAGE_CHILDREN, &usage);
+  auto ms = [](const timeval& t) { return t.tv_sec * 1e3 + t.tv_usec / 1e3; };
+  return ms(usage.ru_utime) + ms(usage.ru_stime);
+}
+
+// CPU per process (user + system, every thread) of `count` processes run one
+// after another, argv(i) each; each must exit with status 0.
+double CpuPerProcessMs(size_t count, const std::function<std::vector<std::string>(size_t)>& argv) {
+  double before = ChildrenCpuMs();
+  for (size_t i = 0; i < count; ++i) {
+    Child c;
+    if (!c.Start(argv(i), Child::Output::kDiscard)) throw Failure("cannot start " + argv(i)[0]);
+    if (c.Join() != 0) throw Failure(argv(i)[0] + " " + argv(i)[1] + " failed");
+  }
+  return (ChildrenCpuMs() - before) / static_cast<double>(count);
+}
+
+// The CPU a registration costs a process, through the library and in plain
+// libzmq, beside that of a process that only starts and exits.
+void MeasureRegistrationCpu(Setup& setup, const std::string& peer, NameServerResults* r) {
+  RawRegistry registry(setup.zmq_context);
+  const std::string raw_peer = setup.Program("cm_bench_raw_peer");
+  r->cpu_processes = std::min<size_t>(r->processes, 100);
+  r->cpu_exit_ms = CpuPerProcessMs(r->cpu_processes, [&](size_t) { return std::vector<std::string>{peer, "exit"}; });
+  r->cpu_cm_ms = CpuPerProcessMs(r->cpu_processes, [&](size_t i) {
+    return std::vector<std::string>{peer, "register-exit", "bench_cpu_" + std::to_string(i)};
+  });
+  r->cpu_raw_ms = CpuPerProcessMs(r->cpu_processes, [&](size_t i) {
+    return std::vector<std::string>{raw_peer, "zmq-register-exit", registry.endpoint(), IdleName(i)};
+  });
+  Say("CPU per process, %zu one after another: exit %.1f ms, register through the library %.1f ms, in plain "
+      "libzmq %.1f ms",
+      r->cpu_processes, r->cpu_exit_ms, r->cpu_cm_ms, r->cpu_raw_ms);
+}
+
 }  // namespace
 
 NameServerResults MeasureNameServer(Setup& setup, const Options& options) {
@@ -202,6 +241,8 @@ NameServerResults MeasureNameServer(Setup& setup, const Options& options) {
     for (Child& c : quick) c.Join();
     r.exit_only_s = SecondsSince(t0);
   }
+
+  MeasureRegistrationCpu(setup, peer, &r);
 
   // The same steps in plain libzmq, against a registry that only answers.
   {

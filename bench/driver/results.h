@@ -97,6 +97,11 @@ struct NameServerResults {
   // released together, release -> all answered.  -1: timed out.
   double raw_registered_s = 0, raw_burst_s = 0;
   size_t raw_failed = 0, raw_burst_failed = 0;  // processes that exited unanswered
+  // CPU per process (user + system, ms), cpu_processes run one after another:
+  // starting and exiting; registering through the library (then _exit);
+  // the same steps in plain libzmq.
+  size_t cpu_processes = 0;
+  double cpu_exit_ms = 0, cpu_cm_ms = 0, cpu_raw_ms = 0;
   size_t registered = 0;
   size_t failed = 0;          // processes whose CmMessageOpenServer failed (they exit)
   double lookups_per_s = 0;

@@ -13,6 +13,9 @@
 //   cm_bench_cm_peer echo-once NAME COUNT
 //                                      as echo, but print "got COUNT 0", close and exit
 //                                      after COUNT pings (counted under callgrind)
+//   cm_bench_cm_peer register-exit NAME
+//                                      register NAME, then end at once (_exit: no
+//                                      goodbye; the CPU a registration costs)
 //   cm_bench_cm_peer exit              exit at once (the cost of starting a process)
 //   cm_bench_cm_peer held-echo NAME    as echo, but make no Cm call before standard
 //                                      input reaches end of file (the driver releases
@@ -105,6 +108,7 @@ int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "";
   if (mode == "exit" && argc == 2) return 0;
   if (mode == "echo" && argc == 3) return Serve(argv[2]);
+  if (mode == "register-exit" && argc == 3) _exit(CmMessageOpenServer(argv[2]) ? 0 : 1);
   if (mode == "echo-once" && argc == 4) {
     g_round = std::atol(argv[3]);
     g_once = true;
@@ -121,6 +125,6 @@ int main(int argc, char** argv) {
     g_once = mode == "sink-once";
     return Serve(argv[2]);
   }
-  std::fprintf(stderr, "usage: cm_bench_cm_peer echo NAME | echo-once NAME COUNT | held-echo NAME | sink NAME COUNT | sink-once NAME COUNT | exit\n");
+  std::fprintf(stderr, "usage: cm_bench_cm_peer echo NAME | echo-once NAME COUNT | held-echo NAME | register-exit NAME | sink NAME COUNT | sink-once NAME COUNT | exit\n");
   return 2;
 }

@@ -18,6 +18,8 @@
 //                                     a context, a ROUTER bound on an ephemeral port, a
 //                                     DEALER that sends NAME and that port to the ROUTER
 //                                     at ENDPOINT and waits for its answer; then it sleeps
+//   cm_bench_raw_peer zmq-register-exit ENDPOINT NAME
+//                                     as zmq-register, but end at once once answered
 //   cm_bench_raw_peer held-zmq-register ENDPOINT NAME
 //                                     as zmq-register, but only once standard input reaches
 //                                     end of file (the driver releases hundreds at once)
@@ -167,7 +169,7 @@ int ZmqSink(long count, bool once) {
 // The raw baseline of a registration (section 4): the same steps as
 // CmMessageOpenServer, without the library.  Exit status 1 if the answer
 // does not come within 10 s.
-int ZmqRegister(const char* endpoint, const char* name) {
+int ZmqRegister(const char* endpoint, const char* name, bool then_exit) {
   void* context = zmq_ctx_new();
   void* listener = zmq_socket(context, ZMQ_ROUTER);
   if (zmq_bind(listener, "tcp://*:*") != 0) return 1;
@@ -181,6 +183,7 @@ int ZmqRegister(const char* endpoint, const char* name) {
   if (zmq_send(request, name, std::strlen(name), ZMQ_SNDMORE) < 0 || zmq_send(request, address, size, 0) < 0) return 1;
   char answer[16];
   if (zmq_recv(request, answer, sizeof answer, 0) < 0) return 1;
+  if (then_exit) _exit(0);
   for (;;) pause();  // registered and idle, until the driver kills it
 }
 
@@ -195,16 +198,17 @@ int main(int argc, char** argv) {
   if (mode == "zmq-echo-once" && argc == 3) return ZmqEcho(std::atol(argv[2]));
   if ((mode == "zmq-sink" || mode == "zmq-sink-once") && argc == 3)
     return ZmqSink(std::atol(argv[2]), mode == "zmq-sink-once");
-  if (mode == "zmq-register" && argc == 4) return ZmqRegister(argv[2], argv[3]);
+  if (mode == "zmq-register" && argc == 4) return ZmqRegister(argv[2], argv[3], false);
+  if (mode == "zmq-register-exit" && argc == 4) return ZmqRegister(argv[2], argv[3], true);
   if (mode == "held-zmq-register" && argc == 4) {
     char byte;
     while (read(STDIN_FILENO, &byte, 1) > 0) {
     }
-    return ZmqRegister(argv[2], argv[3]);
+    return ZmqRegister(argv[2], argv[3], false);
   }
   std::fprintf(stderr,
                "usage: cm_bench_raw_peer tcp-echo SIZE | zmq-echo | zmq-echo-two ENDPOINT | zmq-echo-once COUNT |\n"
                "       zmq-sink COUNT | zmq-sink-once COUNT | zmq-register ENDPOINT NAME |\n"
-               "       held-zmq-register ENDPOINT NAME\n");
+               "       zmq-register-exit ENDPOINT NAME | held-zmq-register ENDPOINT NAME\n");
   return 2;
 }
