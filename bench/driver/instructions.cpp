@@ -20,6 +20,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -161,12 +162,23 @@ class Counter {
   std::vector<std::string> files_;
 };
 
-// Why the counts cannot be taken here ("" if they can); sets *valgrind.
-std::string CannotCount(const Setup& setup, std::string* valgrind) {
+// Runs `count` with a Counter when the counts can be taken here: why not,
+// or why it failed ("" if it ran); *seconds is how long it took.
+std::string RunCounter(Setup& setup, const std::string& frame, std::string* valgrind, double* seconds,
+                       const std::function<void(Counter&)>& count) {
   if (!setup.peer_wrapper.empty()) return "not measured: the peers already run under --peer-wrapper";
   *valgrind = FindInPath("valgrind");
   if (valgrind->empty()) return "not measured: valgrind is not installed (it is not in PATH)";
-  return "";
+  Clock::time_point t0 = Clock::now();
+  std::string error;
+  try {
+    Counter counter(setup, *valgrind, frame);
+    count(counter);
+  } catch (const Failure& e) {
+    error = std::string("failed: ") + e.what();
+  }
+  *seconds = SecondsSince(t0);
+  return error;
 }
 
 }  // namespace
@@ -180,17 +192,10 @@ RoundTripInstructions MeasureRoundTripInstructions(Setup& setup, const Options& 
     return r;
   }
   std::string valgrind;
-  r.error = CannotCount(setup, &valgrind);
-  if (!r.error.empty()) return r;
-  Clock::time_point t0 = Clock::now();
-  try {
-    Counter counter(setup, valgrind, "");
+  r.error = RunCounter(setup, "", &valgrind, &r.seconds, [&r](Counter& counter) {
     r.zmq = counter.PerMessage(Kind::kZmqPing, r.round_trips);
     r.cm = counter.PerMessage(Kind::kCmPing, r.round_trips);
-  } catch (const Failure& e) {
-    r.error = std::string("failed: ") + e.what();
-  }
-  r.seconds = SecondsSince(t0);
+  });
   if (!r.error.empty()) {
     Say("instructions per round trip: %s", r.error.c_str());
     return r;
@@ -208,19 +213,12 @@ InstructionResults MeasureInstructions(Setup& setup, const Options& options, con
     return r;
   }
   std::string valgrind;
-  r.error = CannotCount(setup, &valgrind);
-  if (!r.error.empty()) return r;
-  r.valgrind = FirstLine({valgrind, "--version"});
-  Clock::time_point t0 = Clock::now();
-  try {
-    Counter counter(setup, valgrind, frame);
+  r.error = RunCounter(setup, frame, &valgrind, &r.seconds, [&r](Counter& counter) {
     r.zmq_frame = counter.PerMessage(Kind::kZmq, r.messages);
     r.cm = counter.PerMessage(Kind::kCm, r.messages);
     r.cm_alone = counter.PerMessage(Kind::kCmAlone, r.messages);
-  } catch (const Failure& e) {
-    r.error = std::string("failed: ") + e.what();
-  }
-  r.seconds = SecondsSince(t0);
+  });
+  if (!valgrind.empty()) r.valgrind = FirstLine({valgrind, "--version"});
   if (!r.error.empty()) {
     Say("instructions per small message: %s", r.error.c_str());
     return r;
