@@ -290,6 +290,55 @@ TEST_F(SessionTest, AStuckReceiverHoldsTheSenderBackAndLosesNothing) {
   EXPECT_EQ(counted, accepted);
 }
 
+// ZeroMQ bounds its queues in messages: 10000 arrays of a megabyte at each
+// end of a link would exhaust memory.  A receiver that does not read holds
+// its sender back by bytes (CM_SEND_WINDOW) as well; once it reads, its
+// acknowledgements let the sender go on, and nothing is lost.
+TEST_F(SessionTest, AStuckReceiverOfLargeMessagesHoldsTheSenderWithinItsWindow) {
+  pid_t sink = StartEcho("sink", 3);
+  children_.push_back(sink);
+  ASSERT_TRUE(WaitRegistered("sink", 5));
+  setenv("CM_SEND_TIMEOUT", "0.3", 1);
+  setenv("CM_SEND_WINDOW", "8", 1);  // MiB
+  Session& s = Session::Instance();
+  Message data;
+  data.SetType("Data");
+  std::string payload(1 << 20, 'x');
+  data.PutBytes(payload.data(), payload.size());
+  long accepted = 0, refused = 0;
+  for (int i = 0; i < 100 && refused == 0; ++i) {
+    auto before = Clock::now();
+    if (s.Send(data, "sink")) {
+      ++accepted;
+    } else {
+      ++refused;
+      EXPECT_LT(Clock::now() - before, std::chrono::milliseconds(1500)) << "a send blocked past its timeout";
+    }
+  }
+  EXPECT_EQ(refused, 1) << "100 MiB went to a receiver that reads nothing";
+  EXPECT_GE(accepted, 6);  // 8 MiB of frames of a little more than 1 MiB
+  EXPECT_LE(accepted, 8);
+  EXPECT_EQ(s.stats().send_failures, 1u);
+  // It wakes up after 3 s and reads: 40 MiB more must get through the 8 MiB window.
+  long more = 0;
+  auto deadline = Clock::now() + std::chrono::seconds(30);
+  while (more < 40 && Clock::now() < deadline) more += s.Send(data, "sink") ? 1 : 0;
+  EXPECT_EQ(more, 40);
+  long counted = -1;
+  s.handlers().Install("Counted", [&counted](Message& m, const char*) {
+    counted = m.GetLong();
+    return true;
+  });
+  while (counted != accepted + more && Clock::now() < deadline) {
+    Message ask;
+    ask.SetType("Count");
+    counted = -1;
+    if (s.Send(ask, "sink")) s.Wait(1.0);
+    if (counted != accepted + more) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  EXPECT_EQ(counted, accepted + more);
+}
+
 // cm:info reports the messages waiting for dispatch, and counting them
 // changes neither their number nor their order.
 TEST_F(SessionTest, InfoCountsTheMessagesWaitingForDispatch) {

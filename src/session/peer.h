@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <string>
 
+#include "session/send_window.h"
 #include "transport/address.h"
 
 namespace cm {
@@ -26,6 +27,7 @@ struct Peer {
   uint64_t acked = 0;      // seq_out it acknowledged, or that was noted as maybe lost
   uint64_t seq_acked = 0;  // seq_in we acknowledged to it
   bool ack_owed = false;   // in the session's list of peers to acknowledge
+  SendWindow window;       // bytes sent to this incarnation and not acknowledged
   // The incarnation this one replaced: its late messages, read after we
   // learned of the new one, must not point us back at a dead process.
   Address previous;

@@ -24,6 +24,7 @@ constexpr int kUnregisterTimeoutMs = 500;
 constexpr int kCloseLingerMs = 1000;
 constexpr int kHousekeepingMs = 1000;  // connect reports, re-registration
 constexpr int kDispatchBudget = 65536;
+constexpr int kRoomPollMs = 10;  // a send waiting for acks looks at its links this often
 constexpr int kLinkCheckMs = 100;  // see Wait()  // per pass of a zero-timeout wait
 // An idle process sleeps on all its sockets, waking for a message or a link
 // event, and at least this often for the connect reports.
@@ -105,6 +106,10 @@ Status Session::Start() {
   if (const char* t = std::getenv("CM_SEND_TIMEOUT")) {
     double seconds = std::atof(t);
     if (seconds > 0) send_timeout_ms_ = static_cast<int>(seconds * 1000);
+  }
+  if (const char* w = std::getenv("CM_SEND_WINDOW")) {  // MiB
+    double mib = std::atof(w);
+    if (mib > 0) send_window_bytes_ = static_cast<uint64_t>(mib * (1 << 20));
   }
   poll_items_ = {{listener_->socket().handle(), 0, ZMQ_POLLIN, 0},
                  {listener_->monitor_socket().handle(), 0, ZMQ_POLLIN, 0},
@@ -285,6 +290,18 @@ bool Session::Deliver(Peer& peer, const Message& message, Clock::time_point dead
     }
   };
   encode();
+  // A peer that has not read what we sent it holds us back (send_window.h).
+  if (!peer.window.HasRoom(size, send_window_bytes_)) {
+    if (deadline == Clock::time_point{}) deadline = Clock::now() + std::chrono::milliseconds(send_timeout_ms_);
+    if (!WaitForRoom(peer, size, deadline)) {
+      CM_WARN("send '%s' to '%s': for %d ms it left %.1f MiB sent to it unread, and this message (%.1f MiB) "
+              "would take that past CM_SEND_WINDOW (%.0f MiB): it reads too slowly, or not at all; message not sent",
+              message.type(), peer.name.c_str(), send_timeout_ms_, peer.window.unread() / 1048576.0, size / 1048576.0,
+              send_window_bytes_ / 1048576.0);
+      ++stats_.send_failures;
+      return false;
+    }
+  }
   // A connection still being made is waited for; a lost one sends us back
   // to the name server, which knows whether the peer is dead or moved.
   Clock::time_point next_resolve{};  // set, with an unset deadline, at the first failed attempt
@@ -294,6 +311,7 @@ bool Session::Deliver(Peer& peer, const Message& message, Clock::time_point dead
     result = on_stack ? dialer_->Send(peer.address, small, size) : dialer_->Send(peer.address, alone);
     if (result == Dialer::SendResult::kSent) {
       peer.seq_out = env.seq;
+      peer.window.Sent(env.seq, size);
       ++peer.sent;
       ++peer.unreported;
       ++stats_.sent;
@@ -339,6 +357,35 @@ bool Session::Deliver(Peer& peer, const Message& message, Clock::time_point dead
             peer.address.ToString().c_str(), send_timeout_ms_);
   ++stats_.send_failures;
   return false;
+}
+
+// Waits, up to `deadline`, until `peer` has acknowledged reading enough of
+// what we sent it for `size` more bytes to go.  What else arrives meanwhile
+// is kept, in order, for the next dispatch: handlers run only in Wait.
+bool Session::WaitForRoom(Peer& peer, size_t size, Clock::time_point deadline) {
+  (void)dialer_->Flush();  // what we coalesced for it must reach it to be read
+  // Acknowledgements already read ahead (to count the queue) count now.
+  for (auto it = read_ahead_.begin(); it != read_ahead_.end();) it = TakeAck(*it) ? read_ahead_.erase(it) : it + 1;
+  while (!peer.window.HasRoom(size, send_window_bytes_)) {
+    int ms = MsUntil(deadline);
+    if (ms == 0) return false;
+    Incoming in;
+    if (listener_->Receive(&in, std::min(ms, kRoomPollMs)) && !TakeAck(in)) read_ahead_.push_back(std::move(in));
+    WaitForLinks(0);  // a link that went down forgets its window (NoteUnacked)
+  }
+  return true;
+}
+
+// True if `in` is an acknowledgement (which travels alone), now counted.
+bool Session::TakeAck(const Incoming& in) {
+  if (in.malformed) return false;
+  Envelope env;
+  Message ack;
+  size_t used = 0;
+  Status s = decoder_.DecodeFirst(static_cast<const char*>(in.frame.data()), in.frame.size(), &used, &env, &ack);
+  if (!s.ok() || used != in.frame.size() || env.seq != 0 || ack.type_string() != "cm:ack") return false;
+  Acknowledged(env, ack);
+  return true;
 }
 
 void Session::WaitForLinks(int timeout_ms) {
@@ -502,6 +549,9 @@ size_t Session::QueueDepth() {
 // came, 1 handled, 2 a handler broke.
 int Session::DispatchOne(int wait_ms) {
   static Clock::time_point last_malformed_log;
+  // A sender holds back once we have not acknowledged its window's worth
+  // (send_window.h): say what we dispatched well before that.
+  if (read_since_ack_ >= SendWindow::kAckEveryBytes) SendAcks();
   if (inbox_at_ == inbox_.frame.size()) {  // every frame of the last ZeroMQ message read: the next one
     // Inside a handler that waits, the handler's message may point into the
     // last ZeroMQ message: kept until the outermost dispatch ends.
@@ -576,6 +626,7 @@ int Session::DispatchOne(int wait_ms) {
               static_cast<unsigned long long>(peer.seq_in));
     }
     peer.seq_in = env.seq;
+    read_since_ack_ += used;
     if (!peer.ack_owed) {
       peer.ack_owed = true;
       acks_owed_.push_back(&peer);
@@ -759,6 +810,7 @@ void Session::Kill(Peer* peer) {
 // cm:ack with the last sequence number.  Never waits: an ack that cannot go
 // now goes at the next round, and a later one supersedes it.
 void Session::SendAcks() {
+  read_since_ack_ = 0;
   size_t kept = 0;
   for (Peer* peer : acks_owed_) {
     if (SendAck(*peer))
@@ -802,6 +854,7 @@ void Session::Acknowledged(const Envelope& env, Message& ack) {
   if (it != peers_.end() && it->second->address.Is(env.reply_to)) {
     Peer& peer = *it->second;
     peer.acked = std::max(peer.acked, std::min(static_cast<uint64_t>(seq), peer.seq_out));
+    peer.window.Acknowledged(static_cast<uint64_t>(seq));
   }
   unacked_.Acknowledged(env.reply_to, static_cast<uint64_t>(seq));
 }
@@ -809,6 +862,7 @@ void Session::Acknowledged(const Envelope& env, Message& ack) {
 // The link to `peer` went down (or it was replaced): what it did not
 // acknowledge goes to the ledger, to be reported once late acks had a chance.
 void Session::NoteUnacked(Peer& peer) {
+  peer.window.Forget();
   if (peer.seq_out <= peer.acked) return;
   unacked_.Add(peer.name, peer.address.ToString(), peer.acked, peer.seq_out, Clock::now());
   peer.acked = peer.seq_out;

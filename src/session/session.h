@@ -84,6 +84,8 @@ class Session {
   Status Resolve(Peer& peer);
   void SetAddress(Peer& peer, const Address& address);
   bool Deliver(Peer& peer, const Message& message, Clock::time_point deadline);
+  bool WaitForRoom(Peer& peer, size_t size, Clock::time_point deadline);
+  bool TakeAck(const Incoming& in);
   void WaitForLinks(int timeout_ms);
   void ProcessLinkEvents();
   void LinkLost(Peer& peer);
@@ -144,6 +146,8 @@ class Session {
 
   SessionStats stats_;
   int send_timeout_ms_ = 2000;
+  uint64_t send_window_bytes_ = 64 << 20;  // CM_SEND_WINDOW (send_window.h)
+  uint64_t read_since_ack_ = 0;             // frame bytes dispatched since acks last went out
   Clock::time_point next_report_{};
   Clock::time_point next_link_check_{};  // see Wait()
   long dispatched_since_check_ = 0;      // messages, since the last link check
