@@ -22,4 +22,8 @@ grep -qE "^\| plain libzmq, the same steps: 20 processes, first spawn → all an
 grep -qE "over two [0-9.]+ µs" "$report" || fail "no two-connection round trip"
 grep -qF "Each run's median, libCm-zmq / raw libzmq:" "$report" || fail "no per-run round-trip ratios"
 grep -qF "CPU per process (user + system)" "$report" || fail "no CPU per registration"
+# The send window must stop a flood of 8 MiB arrays to a receiver that reads nothing
+# well before its cap of 1000; without the window, all 64 of the second run go.
+grep -qE "^\| 64 MiB \| [0-9] of 1000 \(then refused\) \|" "$report" || fail "the send window did not hold a sender back"
+grep -qE "^\| 1000000 MiB \| 64 of 64 \(the cap\) \|" "$report" || fail "no flood without the send window"
 echo "bench smoke: every section ran"

@@ -3,6 +3,7 @@
 // CmMessagePutArray (copied into the message, then encoded) and
 // CmMessagePutExternalArray (encoded straight from the caller's array).
 // Each message is built anew, as a program sending fresh data would.
+#include <unistd.h>
 #include <zmq.h>
 
 #include <string>
@@ -10,6 +11,7 @@
 
 #include "driver/cm_client.h"
 #include "driver/results.h"
+#include "harness/process.h"
 #include "harness/raw_zmq.h"
 
 namespace bench {
@@ -26,6 +28,28 @@ void WaitForSink(Child& sink, size_t n, long* errors) {
   if (std::stoul(got) != n) throw Failure("a sink counted " + got);
   size_t space = got.find(' ');
   if (errors != nullptr && space != std::string::npos) *errors += std::stol(got.substr(space + 1));
+}
+
+// A receiver that reads nothing: cm_bench_sender cm-flood sends it arrays
+// until a send is refused (or `tried` went), then both processes' memory is read.
+LargeResults::Stuck MeasureStuck(Setup& setup, const std::string& window, long tried, const std::string& tag) {
+  LargeResults::Stuck s;
+  s.window = window;
+  s.tried = tried;
+  Child stuck, flood;
+  StartPeer(&stuck, setup.CmPeer({"stuck", "bench_stuck_" + tag}));
+  // A refused send waits this long first (CM_SEND_TIMEOUT): the point is what piles up.
+  if (!flood.Start({"env", "CM_SEND_TIMEOUT=0.5", "CM_SEND_WINDOW=" + window, setup.Program("cm_bench_sender"),
+                    "cm-flood", "bench_flood_" + tag, "bench_stuck_" + tag, std::to_string(tried)},
+                   Child::Output::kPipe))
+    throw Failure("cannot start cm_bench_sender cm-flood");
+  std::string got;
+  if (!flood.WaitFor("sent ", &got, 120000)) throw Failure("cm-flood did not finish");
+  s.accepted = std::stol(got);
+  usleep(300000);  // the receiver's I/O thread takes in what reached its socket
+  s.sender_kb = StatusKb(flood.pid(), "VmRSS");
+  s.receiver_kb = StatusKb(stuck.pid(), "VmRSS");
+  return s;
 }
 
 }  // namespace
@@ -79,6 +103,11 @@ LargeResults MeasureLarge(Setup& setup, const Options& options) {
   zmq_close(push);
   Say("8 MiB arrays: zmq %.0f MB/s, cm copied %.0f MB/s, cm external %.0f MB/s", r.zmq.Median(),
       r.cm_copied.Median(), r.cm_external.Median());
+  r.stuck.push_back(MeasureStuck(setup, "64", 1000, "window"));
+  r.stuck.push_back(MeasureStuck(setup, "1000000", 64, "nowindow"));
+  for (const LargeResults::Stuck& s : r.stuck)
+    Say("a receiver that reads nothing, CM_SEND_WINDOW=%s: %ld of %ld arrays accepted; sender %ld kB, receiver %ld kB",
+        s.window.c_str(), s.accepted, s.tried, s.sender_kb, s.receiver_kb);
   return r;
 }
 

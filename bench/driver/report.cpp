@@ -330,9 +330,28 @@ void NameServer(const Results& all, std::ostream& out) {
   out << "\n";
 }
 
+// A receiver that reads nothing, from section 3's run.
+void StuckReceiver(const LargeResults& r, std::ostream& out) {
+  out << "A receiver that reads nothing (`cm_bench_cm_peer stuck`, registered, then no Cm call) is sent "
+         "8 MiB arrays by `cm_bench_sender cm-flood` until a send is refused (`CM_SEND_TIMEOUT=0.5`), "
+         "then both processes' VmRSS is read.  ZeroMQ alone queues up to 10,000 messages per link at each "
+         "end, whatever their size; the library's send window (`CM_SEND_WINDOW`, MiB, default 64; "
+         "src/session/send_window.h) bounds the bytes a peer has not read.  Without it (a window of "
+         "1,000,000 MiB), the run stops at its cap.\n\n";
+  if (!r.error.empty()) return Failed(out, r.error);
+  out << Row({"CM_SEND_WINDOW", "arrays accepted", "sender VmRSS", "receiver VmRSS"})
+      << Row({"---", "---:", "---:", "---:"});
+  for (const LargeResults::Stuck& s : r.stuck)
+    out << Row({s.window + " MiB", std::to_string(s.accepted) + " of " + std::to_string(s.tried) +
+                                       (s.accepted < s.tried ? " (then refused)" : " (the cap)"),
+                MiB(s.sender_kb), MiB(s.receiver_kb)});
+  out << "\n";
+}
+
 void Memory(const Results& all, std::ostream& out) {
   const NameServerResults& r = all.names;
   out << "## 5. Memory\n\n";
+  StuckReceiver(all.large, out);
   if (!r.error.empty()) return Failed(out, r.error);
   std::string n = std::to_string(r.idle_measured);
   out << "VmRSS from `/proc/PID/status`, read while the " << n

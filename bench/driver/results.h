@@ -84,6 +84,16 @@ struct LargeResults {
   size_t messages = 0;  // per run
   Rate zmq, cm_copied, cm_external;  // MB/s (10^6 bytes of array data per second)
   long sink_errors = 0, send_failures = 0;
+  // A receiver that reads nothing (reported in section 5): 8 MiB arrays sent
+  // to it until a send is refused, with the library's send window and
+  // without it (only ZeroMQ's 10000 messages per link, capped here); what
+  // the two processes then hold.
+  struct Stuck {
+    std::string window;  // CM_SEND_WINDOW
+    long tried = 0, accepted = 0;
+    long sender_kb = 0, receiver_kb = 0;  // VmRSS
+  };
+  std::vector<Stuck> stuck;
 };
 
 struct NameServerResults {

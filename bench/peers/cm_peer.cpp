@@ -20,6 +20,8 @@
 //   cm_bench_cm_peer held-echo NAME    as echo, but make no Cm call before standard
 //                                      input reaches end of file (the driver releases
 //                                      hundreds at once by closing one pipe)
+//   cm_bench_cm_peer stuck NAME        register NAME, print "ready", then read nothing
+//                                      (no Cm call) until killed: a receiver that hangs
 #include <unistd.h>
 
 #include <CmConnect.h>
@@ -120,11 +122,17 @@ int main(int argc, char** argv) {
     }
     return Serve(argv[2]);
   }
+  if (mode == "stuck" && argc == 3) {
+    if (!CmMessageOpenServer(argv[2])) return 1;
+    std::printf("ready\n");
+    std::fflush(stdout);
+    for (;;) pause();
+  }
   if ((mode == "sink" || mode == "sink-once") && argc == 4) {
     g_round = std::atol(argv[3]);
     g_once = mode == "sink-once";
     return Serve(argv[2]);
   }
-  std::fprintf(stderr, "usage: cm_bench_cm_peer echo NAME | echo-once NAME COUNT | held-echo NAME | register-exit NAME | sink NAME COUNT | sink-once NAME COUNT | exit\n");
+  std::fprintf(stderr, "usage: cm_bench_cm_peer echo NAME | echo-once NAME COUNT | held-echo NAME | register-exit NAME | sink NAME COUNT | sink-once NAME COUNT | stuck NAME | exit\n");
   return 2;
 }

@@ -15,14 +15,20 @@
 //   cm_bench_sender zmq-ping ENDPOINT COUNT
 //                                          section 1's raw libzmq client: a DEALER, COUNT
 //                                          round trips of 64 bytes; print "sent COUNT FAILED"
+//   cm_bench_sender cm-flood NAME TO COUNT register NAME, send "Large" 8 MiB arrays to TO
+//                                          until COUNT went or one send failed; print "sent
+//                                          ACCEPTED FAILED", then do nothing until killed
+//                                          (the driver reads both processes' memory)
 //
 // Both exit only when everything sent has left the process.
+#include <unistd.h>
 #include <zmq.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include <CmConnect.h>
 #include <CmMessage.h>
@@ -59,6 +65,18 @@ int SendCm(const char* name, const char* to, long count) {
   Sent(count, failed);
   CmMessageCloseServer();
   return failed == 0 ? 0 : 1;
+}
+
+int Flood(const char* name, const char* to, long count) {
+  if (!CmMessageOpenServer(const_cast<char*>(name))) return 1;
+  std::vector<double> data(1 << 20, 1.0);
+  CmMessage m = CmMessageNew();
+  CmMessageSetType(m, const_cast<char*>("Large"));
+  CmMessagePutExternalArray(m, CmMessageDouble, static_cast<int>(data.size()), data.data());
+  long accepted = 0;
+  while (accepted < count && CmMessageSend(m, const_cast<char*>(to))) ++accepted;
+  Sent(accepted, accepted < count ? 1 : 0);
+  for (;;) pause();
 }
 
 int SendZmq(const char* endpoint, long count, const std::string& hex) {
@@ -139,8 +157,9 @@ int main(int argc, char** argv) {
   if (mode == "zmq" && argc == 5) return SendZmq(argv[2], std::atol(argv[3]), argv[4]);
   if (mode == "cm-ping" && argc == 5) return PingCm(argv[2], argv[3], std::atol(argv[4]));
   if (mode == "zmq-ping" && argc == 4) return PingZmq(argv[2], std::atol(argv[3]));
+  if (mode == "cm-flood" && argc == 5) return Flood(argv[2], argv[3], std::atol(argv[4]));
   std::fprintf(stderr,
                "usage: cm_bench_sender cm NAME TO COUNT | zmq ENDPOINT COUNT HEX | cm-ping NAME TO COUNT |\n"
-               "       zmq-ping ENDPOINT COUNT\n");
+               "       zmq-ping ENDPOINT COUNT | cm-flood NAME TO COUNT\n");
   return 2;
 }
