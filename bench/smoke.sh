@@ -19,7 +19,8 @@ grep -qF "Items the receiver found wrong: 0; failed sends: 0." "$report" || fail
 grep -qF "Arrays the receiver found wrong: 0." "$report" || fail "section 3 found wrong arrays"
 grep -qE "^\| plain libzmq, the same steps: 20 processes, first spawn → all answered \| [0-9.]+ s \|$" "$report" ||
   fail "no plain libzmq registration figure"
-grep -qE "over two [0-9.]+ µs" "$report" || fail "no two-connection round trip"
+grep -qE "driver's PULL\) [0-9.]+ µs \([0-9.]+×" "$report" || fail "no two-connection round trip"
+grep -qE "caller's deadline, [0-9.]+ µs \([0-9.]+×" "$report" || fail "no round trip with receive time-outs"
 grep -qF "Each run's median, libCm-zmq / raw libzmq:" "$report" || fail "no per-run round-trip ratios"
 grep -qF "CPU per process (user + system)" "$report" || fail "no CPU per registration"
 # The send window must stop a flood of 8 MiB arrays to a receiver that reads nothing

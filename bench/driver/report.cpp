@@ -169,12 +169,17 @@ void RoundTrip(const Results& all, std::ostream& out) {
     return text;
   };
   out << "Each run's median, libCm-zmq / raw libzmq: " << list(r.run_ratios) << ".\n\n";
-  out << "What two connections cost by themselves (a PUSH to the peer's PULL, which sends each message back "
-         "through a PUSH of its own to the driver's PULL, as the library's requests and replies travel from each "
-         "process's dialer to the other's listener), measured next, the same way but with only these two "
-         "interleaved: raw libzmq over one connection (the DEALER/ROUTER above) "
-      << Us(r.zmq_one.median_us) << ", over two " << Us(r.zmq_two.median_us) << " (medians; "
-      << Ratio(r.zmq_two.median_us, r.zmq_one.median_us) << "; each run: " << list(r.two_run_ratios) << ").\n\n";
+  out << "What the library's two structural choices cost in raw libzmq, measured next, the same way but with "
+         "only these three interleaved: raw libzmq over one connection (the DEALER/ROUTER above) "
+      << Us(r.zmq_one.median_us) << "; over two connections, one each way, as the library's requests and replies "
+         "travel from each process's dialer to the other's listener (a PUSH to the peer's PULL, which sends each "
+         "message back through a PUSH of its own to the driver's PULL) "
+      << Us(r.zmq_two.median_us) << " (" << Ratio(r.zmq_two.median_us, r.zmq_one.median_us)
+      << "; each run: " << list(r.two_run_ratios)
+      << "); and over two connections with every receive given a time-out of 100 ms (`ZMQ_RCVTIMEO`), as the "
+         "library's wait loop gives its receives one, up to its next link check or the caller's deadline, "
+      << Us(r.zmq_two_timed.median_us) << " (" << Ratio(r.zmq_two_timed.median_us, r.zmq_one.median_us)
+      << "; each run: " << list(r.timed_run_ratios) << "; medians, / one connection).\n\n";
   RoundTripInstructionCounts(r.instructions, out);
 }
 
@@ -385,13 +390,24 @@ void TwoMisses(const Results& all, std::ostream& out) {
          "encoding 265, the wait loop 150, the rest of the session a few hundred; and ZeroMQ itself about 725 "
          "more than for raw libzmq, much of it because the library sends through a ROUTER (its dialer), which "
          "takes a routing-id part with every message and looks it up, where the raw client's DEALER does not.  The system "
-         "calls are nearly the same (section 1).  The rest is structural: requests and replies travel on two "
-         "TCP connections, one each way";
+         "calls are nearly the same (section 1).  Instructions alone explain little of the time: on 2026-11-25, a raw "
+         "libzmq ping-pong over two connections given 3,000 more instructions per message on each side (a loop, "
+         "also touching 32 KiB) took 0.98-1.01× of the time of the same program without them, interleaved, in 6 runs.  The rest is "
+         "structural, and section 1 measures it in raw libzmq: requests and replies travel on two TCP connections, "
+         "one each way";
   const RoundTripResults& rt = all.round_trip;
   if (rt.error.empty())
-    out << ", which costs raw libzmq " << Ratio(rt.zmq_two.median_us, rt.zmq_one.median_us)
-        << " of its one-connection round trip in this run (section 1)";
-  out << ".  One connection for both would take one ROUTER per process that both "
+    out << " (" << Ratio(rt.zmq_two.median_us, rt.zmq_one.median_us)
+        << " of the one-connection round trip in this run), and the wait loop gives every receive a time-out ("
+        << Ratio(rt.zmq_two_timed.median_us, rt.zmq_one.median_us) << " with both)";
+  else
+    out << ", and the wait loop gives every receive a time-out";
+  out << ".  The time-out is how a wait returns at its caller's deadline and looks at its links every 100 ms; "
+         "a receive without one would need another thread to wake it (say, one sending a tick to the process's own "
+         "listener at the deadline), not built.  In a throwaway raw-libzmq program on 2026-11-25, time-outs cost "
+         "+4% (median of 8 interleaved runs, −8% to +7% each; another 4 runs gave −5% to +12%, and 4 runs with five "
+         "ways interleaved found −2% to 0%); the kernel's timer, armed and cancelled on every sleep, would be the "
+         "cause on this virtual machine, not proven.  One connection for both would take one ROUTER per process that both "
          "binds and connects, with two processes that first send to each other at the same moment arbitrated "
          "(libzmq aborts on a connect whose routing id an incoming connection already holds: "
          "`Assertion failed: !has_out_pipe (routing_id) (src/router.cpp:463)`, libzmq 4.3.4), and the "

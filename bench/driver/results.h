@@ -53,8 +53,9 @@ struct RoundTripResults {
   std::vector<double> run_ratios;  // each run's median, libCm-zmq / raw libzmq
   // Measured apart, interleaved with each other only: raw libzmq over one
   // connection (DEALER/ROUTER) and over two, one each way (PUSH/PULL).
-  Latency zmq_one, zmq_two;
-  std::vector<double> two_run_ratios;  // each run's median, two / one
+  Latency zmq_one, zmq_two, zmq_two_timed;
+  std::vector<double> two_run_ratios;    // each run's median, two / one
+  std::vector<double> timed_run_ratios;  // each run's median, two with receive time-outs / one
   RoundTripInstructions instructions;
 };
 

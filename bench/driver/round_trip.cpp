@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <zmq.h>
 
+#include <cerrno>
 #include <memory>
 #include <string>
 #include <vector>
@@ -78,13 +79,16 @@ class ZmqPingPong : public PingPong {
 
 // Raw libzmq over two connections, one each way, as the library's requests
 // and replies travel: a PUSH to cm_bench_raw_peer zmq-echo-two's PULL, which
-// sends back through a PUSH to our PULL.
+// sends back through a PUSH to our PULL.  With a time-out, every receive (ours
+// and the peer's) is given it, as the library's wait loop gives its receives
+// one (ZMQ_RCVTIMEO); a receive that times out is tried again.
 class ZmqTwoWayPingPong : public PingPong {
  public:
-  ZmqTwoWayPingPong(void* context, size_t size) : buffer_(size, 'w') {
+  ZmqTwoWayPingPong(void* context, size_t size, int timeout_ms = -1) : buffer_(size, 'w') {
     pull_ = zmq_socket(context, ZMQ_PULL);
     int linger = 0;
     zmq_setsockopt(pull_, ZMQ_LINGER, &linger, sizeof linger);
+    zmq_setsockopt(pull_, ZMQ_RCVTIMEO, &timeout_ms, sizeof timeout_ms);
     if (zmq_bind(pull_, "tcp://127.0.0.1:*") != 0) throw Failure("zmq: cannot bind a PULL");
     char endpoint[256];
     size_t length = sizeof endpoint;
@@ -102,7 +106,11 @@ class ZmqTwoWayPingPong : public PingPong {
   }
   bool Once() override {
     if (zmq_send(push_, buffer_.data(), buffer_.size(), 0) < 0) return false;
-    return zmq_recv(pull_, buffer_.data(), buffer_.size(), 0) == static_cast<int>(buffer_.size());
+    for (int tries = 0; tries < 100; ++tries) {  // 10 s with the 100 ms the section gives
+      int n = zmq_recv(pull_, buffer_.data(), buffer_.size(), 0);
+      if (n >= 0 || zmq_errno() != EAGAIN) return n == static_cast<int>(buffer_.size());
+    }
+    return false;
   }
 
  private:
@@ -132,9 +140,11 @@ struct Way {
 // Warms every way up, then options.runs runs of options.round_trips round
 // trips per way, each run interleaved in kBlocks blocks (each way going first
 // in turn).  Every way's samples (µs) of all runs; each run's ratio of
-// medians, way `over` / way `base`, appended to *ratios.
+// medians, way `over` / way `base`, appended to *ratios (and the same for
+// every (over, ratios) of `more`).
 std::vector<std::vector<double>> Interleave(const std::vector<Way>& ways, const Options& options, size_t base,
-                                            size_t over, std::vector<double>* ratios) {
+                                            size_t over, std::vector<double>* ratios,
+                                            const std::vector<std::pair<size_t, std::vector<double>*>>& more = {}) {
   for (const Way& way : ways)
     for (int i = 0; i < options.warmup; ++i)
       if (!way.ping_pong->Once()) throw Failure(std::string(way.name) + ": a warm-up round trip failed");
@@ -153,6 +163,8 @@ std::vector<std::vector<double>> Interleave(const std::vector<Way>& ways, const 
       }
     }
     ratios->push_back(Percentile(run_us[over], 50) / Percentile(run_us[base], 50));
+    for (const auto& [other, other_ratios] : more)
+      other_ratios->push_back(Percentile(run_us[other], 50) / Percentile(run_us[base], 50));
     for (size_t w = 0; w < ways.size(); ++w) us[w].insert(us[w].end(), run_us[w].begin(), run_us[w].end());
   }
   return us;
@@ -170,7 +182,7 @@ Latency Summarize(std::vector<double>& us) {
 
 RoundTripResults MeasureRoundTrip(Setup& setup, const Options& options) {
   RoundTripResults r;
-  Child tcp_peer, zmq_peer, zmq_two_peer, cm_peer;
+  Child tcp_peer, zmq_peer, zmq_two_peer, zmq_timed_peer, cm_peer;
   std::string port = StartPeer(&tcp_peer, setup.RawPeer({"tcp-echo", std::to_string(r.payload)}));
   std::string endpoint = StartPeer(&zmq_peer, setup.RawPeer({"zmq-echo"}));
   StartPeer(&cm_peer, setup.CmPeer({"echo", "bench_echo"}));
@@ -187,15 +199,25 @@ RoundTripResults MeasureRoundTrip(Setup& setup, const Options& options) {
   r.zmq = Summarize(us[1]);
   r.cm = Summarize(us[2]);
 
-  // What the library's shape costs by itself: raw libzmq over one
-  // connection against raw libzmq over two, interleaved on their own.
+  // What the library's shape costs by itself, in raw libzmq: one connection
+  // against two; and two whose receives are given a time-out, as the wait
+  // loop's are; interleaved on their own.
   ZmqTwoWayPingPong two(setup.zmq_context, r.payload);
   two.Connect(setup.zmq_context, StartPeer(&zmq_two_peer, setup.RawPeer({"zmq-echo-two", two.endpoint()})));
-  us = Interleave({{"raw libzmq", &zmq}, {"raw libzmq, two connections", &two}}, options, 0, 1, &r.two_run_ratios);
+  const int timeout_ms = 100;  // the wait loop's, up to its next link check
+  ZmqTwoWayPingPong timed(setup.zmq_context, r.payload, timeout_ms);
+  timed.Connect(setup.zmq_context, StartPeer(&zmq_timed_peer, setup.RawPeer({"zmq-echo-two", timed.endpoint(),
+                                                                             std::to_string(timeout_ms)})));
+  us = Interleave({{"raw libzmq", &zmq}, {"raw libzmq, two connections", &two},
+                   {"raw libzmq, two connections, receives with a time-out", &timed}},
+                  options, 0, 1, &r.two_run_ratios, {{2, &r.timed_run_ratios}});
   r.zmq_one = Summarize(us[0]);
   r.zmq_two = Summarize(us[1]);
-  Say("round trip: tcp %.1f us, zmq %.1f us, cm %.1f us (medians); zmq over one connection %.1f us, over two %.1f us",
-      r.tcp.median_us, r.zmq.median_us, r.cm.median_us, r.zmq_one.median_us, r.zmq_two.median_us);
+  r.zmq_two_timed = Summarize(us[2]);
+  Say("round trip: tcp %.1f us, zmq %.1f us, cm %.1f us (medians); zmq over one connection %.1f us, over two %.1f us, "
+      "with time-outs %.1f us",
+      r.tcp.median_us, r.zmq.median_us, r.cm.median_us, r.zmq_one.median_us, r.zmq_two.median_us,
+      r.zmq_two_timed.median_us);
   r.instructions = MeasureRoundTripInstructions(setup, options);
   return r;
 }

@@ -2,10 +2,12 @@
 //
 //   cm_bench_raw_peer tcp-echo SIZE   TCP (TCP_NODELAY): read SIZE bytes, write them back
 //   cm_bench_raw_peer zmq-echo        ROUTER: send every message back to its sender
-//   cm_bench_raw_peer zmq-echo-two ENDPOINT
+//   cm_bench_raw_peer zmq-echo-two ENDPOINT [TIMEOUT_MS]
 //                                     PULL: send every message back through a PUSH connected
 //                                     to ENDPOINT (two connections, one each way, as the
-//                                     library's requests and replies travel)
+//                                     library's requests and replies travel); with
+//                                     TIMEOUT_MS, every receive is given that time-out
+//                                     (ZMQ_RCVTIMEO, as the library's wait loop does)
 //   cm_bench_raw_peer zmq-echo-once COUNT
 //                                     as zmq-echo, but print "got COUNT 0" and exit after
 //                                     COUNT (cm_bench counts its instructions under callgrind)
@@ -32,6 +34,7 @@
 #include <unistd.h>
 #include <zmq.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -121,15 +124,19 @@ int ZmqEcho(long count) {
   return 0;
 }
 
-int ZmqEchoTwo(const char* back) {
+int ZmqEchoTwo(const char* back, int timeout_ms) {
   void* context = zmq_ctx_new();
   void* push = bench::ConnectPush(context, back);
   if (push == nullptr) return 1;
   void* pull = Bind(context, ZMQ_PULL);
+  zmq_setsockopt(pull, ZMQ_RCVTIMEO, &timeout_ms, sizeof timeout_ms);
   zmq_msg_t body;
   zmq_msg_init(&body);
-  for (;;)
-    if (zmq_msg_recv(&body, pull, 0) < 0 || zmq_msg_send(&body, push, 0) < 0) return 1;
+  for (;;) {
+    while (zmq_msg_recv(&body, pull, 0) < 0)
+      if (zmq_errno() != EAGAIN) return 1;
+    if (zmq_msg_send(&body, push, 0) < 0) return 1;
+  }
 }
 
 int ZmqSink(long count, bool once) {
@@ -194,7 +201,7 @@ int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "";
   if (mode == "tcp-echo" && argc == 3) return TcpEcho(std::strtoul(argv[2], nullptr, 10));
   if (mode == "zmq-echo" && argc == 2) return ZmqEcho(0);
-  if (mode == "zmq-echo-two" && argc == 3) return ZmqEchoTwo(argv[2]);
+  if (mode == "zmq-echo-two" && (argc == 3 || argc == 4)) return ZmqEchoTwo(argv[2], argc == 4 ? std::atoi(argv[3]) : -1);
   if (mode == "zmq-echo-once" && argc == 3) return ZmqEcho(std::atol(argv[2]));
   if ((mode == "zmq-sink" || mode == "zmq-sink-once") && argc == 3)
     return ZmqSink(std::atol(argv[2]), mode == "zmq-sink-once");
@@ -207,7 +214,7 @@ int main(int argc, char** argv) {
     return ZmqRegister(argv[2], argv[3], false);
   }
   std::fprintf(stderr,
-               "usage: cm_bench_raw_peer tcp-echo SIZE | zmq-echo | zmq-echo-two ENDPOINT | zmq-echo-once COUNT |\n"
+               "usage: cm_bench_raw_peer tcp-echo SIZE | zmq-echo | zmq-echo-two ENDPOINT [TIMEOUT_MS] | zmq-echo-once COUNT |\n"
                "       zmq-sink COUNT | zmq-sink-once COUNT | zmq-register ENDPOINT NAME |\n"
                "       zmq-register-exit ENDPOINT NAME | held-zmq-register ENDPOINT NAME\n");
   return 2;
