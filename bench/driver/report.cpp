@@ -392,9 +392,9 @@ void TwoMisses(const Results& all, std::ostream& out) {
          "takes a routing-id part with every message and looks it up, where the raw client's DEALER does not.  The system "
          "calls are nearly the same (section 1).  Instructions alone explain little of the time: on 2026-11-25, a raw "
          "libzmq ping-pong over two connections given 3,000 more instructions per message on each side (a loop, "
-         "also touching 32 KiB) took 0.98-1.01× of the time of the same program without them, interleaved, in 6 runs.  The rest is "
-         "structural, and section 1 measures it in raw libzmq: requests and replies travel on two TCP connections, "
-         "one each way";
+         "also touching 32 KiB) took 0.98-1.01× of the time of the same program without them, interleaved, in 6 runs.  Section 1 "
+         "measures the library's two structural choices in raw libzmq: requests and replies travel on two TCP "
+         "connections, one each way";
   const RoundTripResults& rt = all.round_trip;
   if (rt.error.empty())
     out << " (" << Ratio(rt.zmq_two.median_us, rt.zmq_one.median_us)
@@ -402,19 +402,19 @@ void TwoMisses(const Results& all, std::ostream& out) {
         << Ratio(rt.zmq_two_timed.median_us, rt.zmq_one.median_us) << " with both)";
   else
     out << ", and the wait loop gives every receive a time-out";
-  out << ".  The time-out is how a wait returns at its caller's deadline and looks at its links every 100 ms; "
-         "a receive without one would need another thread to wake it (say, one sending a tick to the process's own "
-         "listener at the deadline), not built.  In a throwaway raw-libzmq program on 2026-11-25, time-outs cost "
-         "+4% (median of 8 interleaved runs, −8% to +7% each; another 4 runs gave −5% to +12%, and 4 runs with five "
-         "ways interleaved found −2% to 0%); the kernel's timer, armed and cancelled on every sleep, would be the "
-         "cause on this virtual machine, not proven.  One connection for both would take one ROUTER per process that both "
+  out << ".  The time-out was tried away on 2026-11-25: a thread of the library's own let the wait sleep "
+         "without one, sending a tick to the process's own listener at the deadline; alternated with the "
+         "library without it, 4 runs each of section 1 gave 1.03-1.12× with the thread and 1.04-1.09× without, "
+         "so it was dropped.  One connection for both would take one ROUTER per process that both "
          "binds and connects, with two processes that first send to each other at the same moment arbitrated "
          "(libzmq aborts on a connect whose routing id an incoming connection already holds: "
          "`Assertion failed: !has_out_pipe (routing_id) (src/router.cpp:463)`, libzmq 4.3.4), and the "
          "dialer's flusher thread, which sends coalesced frames while the program's thread may sleep in a "
          "receive on the listener, would then share that thread's socket (ZeroMQ sockets are not thread-safe: "
          "every receive would need its lock, or a sleep in `zmq_poll` outside it, the system calls the wait "
-         "loop was rid of).  A redesign of the transport, not made.";
+         "loop was rid of).  A redesign of the transport, not made: what one connection saves raw libzmq is the "
+         "figure above.  What is left is the library's own work on each side, whose cost in time this machine "
+         "does not resolve much below the spread of its runs.";
   const std::vector<double>& ratios = all.round_trip.run_ratios;
   if (all.round_trip.error.empty() && !ratios.empty())
     out << "  The " << ratios.size() << " runs of section 1 gave between "
