@@ -3,6 +3,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -108,8 +109,10 @@ Status Session::Start() {
     if (seconds > 0) send_timeout_ms_ = static_cast<int>(seconds * 1000);
   }
   if (const char* w = std::getenv("CM_SEND_WINDOW")) {  // MiB
-    double mib = std::atof(w);
-    if (mib > 0) send_window_bytes_ = static_cast<uint64_t>(mib * (1 << 20));
+    // At least twice what a receiver reads between acknowledgements, or a
+    // receiver that keeps up would hold its senders back too.
+    double mib = std::atof(w), least = 2.0 * SendWindow::kAckEveryBytes / (1 << 20);
+    if (mib > 0) send_window_bytes_ = static_cast<uint64_t>(std::max(mib, least) * (1 << 20));
   }
   poll_items_ = {{listener_->socket().handle(), 0, ZMQ_POLLIN, 0},
                  {listener_->monitor_socket().handle(), 0, ZMQ_POLLIN, 0},
