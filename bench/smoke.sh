@@ -21,6 +21,7 @@ grep -qE "^\| plain libzmq, the same steps: 20 processes, first spawn → all an
   fail "no plain libzmq registration figure"
 grep -qE "driver's PULL\) [0-9.]+ µs \([0-9.]+×" "$report" || fail "no two-connection round trip"
 grep -qE "caller's deadline, [0-9.]+ µs \([0-9.]+×" "$report" || fail "no round trip with receive time-outs"
+grep -qE "^CPU per round trip, .*: raw libzmq [0-9.]+ µs, libCm-zmq [0-9.]+ µs" "$report" || fail "no CPU per round trip"
 grep -qF "Each run's median, libCm-zmq / raw libzmq:" "$report" || fail "no per-run round-trip ratios"
 grep -qF "CPU per process (user + system)" "$report" || fail "no CPU per registration"
 # The send window must stop a flood of 8 MiB arrays to a receiver that reads nothing

@@ -185,14 +185,6 @@ void MeasureBurst(Setup& setup, const std::string& peer, NameServerResults* r) {
   KillAndWaitDropped(setup, held);
 }
 
-// User + system time of the children reaped so far, in ms.
-double ChildrenCpuMs() {
-  rusage usage{};
-  getrusage(RUSAGE_CHILDREN, &usage);
-  auto ms = [](const timeval& t) { return t.tv_sec * 1e3 + t.tv_usec / 1e3; };
-  return ms(usage.ru_utime) + ms(usage.ru_stime);
-}
-
 // CPU per process (user + system, every thread) of `count` processes run one
 // after another, argv(i) each; each must exit with status 0.
 double CpuPerProcessMs(size_t count, const std::function<std::vector<std::string>(size_t)>& argv) {

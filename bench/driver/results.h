@@ -56,6 +56,11 @@ struct RoundTripResults {
   Latency zmq_one, zmq_two, zmq_two_timed;
   std::vector<double> two_run_ratios;    // each run's median, two / one
   std::vector<double> timed_run_ratios;  // each run's median, two with receive time-outs / one
+  // CPU per round trip of a client and an echo process together (user +
+  // system, every thread), run natively one pair at a time: N and 2N round
+  // trips, the difference / N.
+  size_t cpu_round_trips = 0;  // N
+  double cpu_zmq_us = 0, cpu_cm_us = 0;
   RoundTripInstructions instructions;
 };
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <zmq.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <memory>
 #include <string>
@@ -170,6 +171,27 @@ std::vector<std::vector<double>> Interleave(const std::vector<Way>& ways, const 
   return us;
 }
 
+// CPU (ms) of one client process and one echo process doing `n` round trips:
+// raw libzmq (zmq-ping against zmq-echo-once) or the library (cm-ping
+// against echo-once).  Both exit by themselves; their time is the children's.
+double PairCpuMs(Setup& setup, bool cm, size_t n) {
+  const std::string count = std::to_string(n), tag = std::to_string(n);
+  double before = ChildrenCpuMs();
+  Child echo, client;
+  std::vector<std::string> argv = {setup.Program("cm_bench_sender")};
+  if (cm) {
+    StartPeer(&echo, setup.CmPeer({"echo-once", "bench_cpu_echo_" + tag, count}));
+    argv.insert(argv.end(), {"cm-ping", "bench_cpu_client_" + tag, "bench_cpu_echo_" + tag, count});
+  } else {
+    std::string endpoint = StartPeer(&echo, setup.RawPeer({"zmq-echo-once", count}));
+    argv.insert(argv.end(), {"zmq-ping", endpoint, count});
+  }
+  if (!client.Start(argv, Child::Output::kDiscard)) throw Failure("cannot start cm_bench_sender");
+  if (client.Join() != 0) throw Failure(argv[1] + ": a round trip failed");
+  if (echo.Join() != 0) throw Failure(std::string(cm ? "echo-once" : "zmq-echo-once") + " failed");
+  return ChildrenCpuMs() - before;
+}
+
 Latency Summarize(std::vector<double>& us) {
   Latency l;
   l.samples = us.size();
@@ -218,6 +240,13 @@ RoundTripResults MeasureRoundTrip(Setup& setup, const Options& options) {
       "with time-outs %.1f us",
       r.tcp.median_us, r.zmq.median_us, r.cm.median_us, r.zmq_one.median_us, r.zmq_two.median_us,
       r.zmq_two_timed.median_us);
+  // CPU per round trip, the two processes together: N then 2N, so that
+  // starting, registering and exiting cancel out.
+  r.cpu_round_trips = static_cast<size_t>(std::max(1, options.round_trips / 5));
+  size_t n = r.cpu_round_trips;
+  r.cpu_zmq_us = (PairCpuMs(setup, false, 2 * n) - PairCpuMs(setup, false, n)) * 1e3 / static_cast<double>(n);
+  r.cpu_cm_us = (PairCpuMs(setup, true, 2 * n) - PairCpuMs(setup, true, n)) * 1e3 / static_cast<double>(n);
+  Say("CPU per round trip, client and echo together: zmq %.1f us, cm %.1f us", r.cpu_zmq_us, r.cpu_cm_us);
   r.instructions = MeasureRoundTripInstructions(setup, options);
   return r;
 }

@@ -70,6 +70,10 @@ long StatusKb(pid_t pid, const char* field);
 // in clock ticks of 10 ms); pid 0: this process.  -1 if unreadable.
 double CpuSeconds(pid_t pid);
 
+// User + system CPU time of this process's children reaped so far (every
+// thread; getrusage RUSAGE_CHILDREN, in µs resolution), in ms.
+double ChildrenCpuMs();
+
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int FreePort();
 
