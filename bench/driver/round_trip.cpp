@@ -240,12 +240,15 @@ RoundTripResults MeasureRoundTrip(Setup& setup, const Options& options) {
       "with time-outs %.1f us",
       r.tcp.median_us, r.zmq.median_us, r.cm.median_us, r.zmq_one.median_us, r.zmq_two.median_us,
       r.zmq_two_timed.median_us);
-  // CPU per round trip, the two processes together: N then 2N, so that
-  // starting, registering and exiting cancel out.
-  r.cpu_round_trips = static_cast<size_t>(std::max(1, options.round_trips / 5));
+  // CPU per round trip, the two processes together: N and 2N, so that
+  // starting, registering and exiting cancel out; the two ways in turn, so
+  // that a slower moment of the machine falls on both.
+  r.cpu_round_trips = static_cast<size_t>(std::max(1, options.round_trips));
   size_t n = r.cpu_round_trips;
-  r.cpu_zmq_us = (PairCpuMs(setup, false, 2 * n) - PairCpuMs(setup, false, n)) * 1e3 / static_cast<double>(n);
-  r.cpu_cm_us = (PairCpuMs(setup, true, 2 * n) - PairCpuMs(setup, true, n)) * 1e3 / static_cast<double>(n);
+  double zmq_n = PairCpuMs(setup, false, n), cm_n = PairCpuMs(setup, true, n);
+  double zmq_2n = PairCpuMs(setup, false, 2 * n), cm_2n = PairCpuMs(setup, true, 2 * n);
+  r.cpu_zmq_us = (zmq_2n - zmq_n) * 1e3 / static_cast<double>(n);
+  r.cpu_cm_us = (cm_2n - cm_n) * 1e3 / static_cast<double>(n);
   Say("CPU per round trip, client and echo together: zmq %.1f us, cm %.1f us", r.cpu_zmq_us, r.cpu_cm_us);
   r.instructions = MeasureRoundTripInstructions(setup, options);
   return r;
