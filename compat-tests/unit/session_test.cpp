@@ -107,6 +107,40 @@ class SessionTest : public ::testing::Test {
     return pid;
   }
 
+  // Sends `data` to `to` until `refusals` sends were refused or `most` were
+  // made; a refused send must not block much past its timeout.
+  void SendUntilRefused(const Message& data, const std::string& to, int most, long refusals, long* accepted,
+                        long* refused) {
+    Session& s = Session::Instance();
+    for (int i = 0; i < most && *refused < refusals; ++i) {
+      auto before = Clock::now();
+      if (s.Send(data, to)) {
+        ++*accepted;
+      } else {
+        ++*refused;
+        EXPECT_LT(Clock::now() - before, std::chrono::milliseconds(1500)) << "a send blocked past its timeout";
+      }
+    }
+  }
+  // Asks `name` how many "Data" it got (session_echo_child's "Count") until
+  // it says `expected` or `deadline` passes; its last answer (-1: none).
+  long CountedBy(const std::string& name, long expected, Clock::time_point deadline) {
+    Session& s = Session::Instance();
+    long counted = -1;
+    s.handlers().Install("Counted", [&counted](Message& m, const char*) {
+      counted = m.GetLong();
+      return true;
+    });
+    while (counted != expected && Clock::now() < deadline) {
+      Message ask;
+      ask.SetType("Count");
+      counted = -1;
+      if (s.Send(ask, name)) s.Wait(1.0);
+      if (counted != expected) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    return counted;
+  }
+
   int port_ = 0;
   pid_t ns_ = -1;
   std::vector<pid_t> children_;
@@ -261,33 +295,12 @@ TEST_F(SessionTest, AStuckReceiverHoldsTheSenderBackAndLosesNothing) {
   auto start = Clock::now();
   // Queues hold 2 x 10000 messages plus the sockets' buffers: 60000 sends
   // of 1 kB overflow them while the sink sleeps.
-  for (int i = 0; i < 60000 && refused < 3; ++i) {
-    auto before = Clock::now();
-    if (s.Send(data, "sink")) {
-      ++accepted;
-    } else {
-      ++refused;
-      EXPECT_LT(Clock::now() - before, std::chrono::milliseconds(1500)) << "a send blocked past its timeout";
-    }
-  }
+  SendUntilRefused(data, "sink", 60000, 3, &accepted, &refused);
   EXPECT_GT(refused, 0) << "the queues never filled: the test proves nothing";
   EXPECT_EQ(s.stats().send_failures, static_cast<uint64_t>(refused));
   EXPECT_LT(Clock::now() - start, std::chrono::seconds(20));
   // The sink wakes up and reads; ask it how many it got once it is done.
-  long counted = -1;
-  s.handlers().Install("Counted", [&counted](Message& m, const char*) {
-    counted = m.GetLong();
-    return true;
-  });
-  auto deadline = Clock::now() + std::chrono::seconds(30);
-  while (counted != accepted && Clock::now() < deadline) {
-    Message ask;
-    ask.SetType("Count");
-    counted = -1;
-    if (s.Send(ask, "sink")) s.Wait(1.0);
-    if (counted != accepted) std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
-  EXPECT_EQ(counted, accepted);
+  EXPECT_EQ(CountedBy("sink", accepted, Clock::now() + std::chrono::seconds(30)), accepted);
 }
 
 // ZeroMQ bounds its queues in messages: 10000 arrays of a megabyte at each
@@ -306,15 +319,7 @@ TEST_F(SessionTest, AStuckReceiverOfLargeMessagesHoldsTheSenderWithinItsWindow) 
   std::string payload(1 << 20, 'x');
   data.PutBytes(payload.data(), payload.size());
   long accepted = 0, refused = 0;
-  for (int i = 0; i < 100 && refused == 0; ++i) {
-    auto before = Clock::now();
-    if (s.Send(data, "sink")) {
-      ++accepted;
-    } else {
-      ++refused;
-      EXPECT_LT(Clock::now() - before, std::chrono::milliseconds(1500)) << "a send blocked past its timeout";
-    }
-  }
+  SendUntilRefused(data, "sink", 100, 1, &accepted, &refused);
   EXPECT_EQ(refused, 1) << "100 MiB went to a receiver that reads nothing";
   EXPECT_GE(accepted, 6);  // 8 MiB of frames of a little more than 1 MiB
   EXPECT_LE(accepted, 8);
@@ -324,19 +329,7 @@ TEST_F(SessionTest, AStuckReceiverOfLargeMessagesHoldsTheSenderWithinItsWindow) 
   auto deadline = Clock::now() + std::chrono::seconds(30);
   while (more < 40 && Clock::now() < deadline) more += s.Send(data, "sink") ? 1 : 0;
   EXPECT_EQ(more, 40);
-  long counted = -1;
-  s.handlers().Install("Counted", [&counted](Message& m, const char*) {
-    counted = m.GetLong();
-    return true;
-  });
-  while (counted != accepted + more && Clock::now() < deadline) {
-    Message ask;
-    ask.SetType("Count");
-    counted = -1;
-    if (s.Send(ask, "sink")) s.Wait(1.0);
-    if (counted != accepted + more) std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
-  EXPECT_EQ(counted, accepted + more);
+  EXPECT_EQ(CountedBy("sink", accepted + more, deadline), accepted + more);
 }
 
 // cm:info reports the messages waiting for dispatch, and counting them
