@@ -123,6 +123,35 @@ double WaitUntilCounted(const RawRegistry& registry, size_t want, Clock::time_po
   }
 }
 
+// Counts the CPU used from construction until Stop(), by whom.
+class SpawnCpuMeter {
+ public:
+  explicit SpawnCpuMeter(pid_t name_server = -1)
+      : name_server_(name_server), machine0_(SampleCpu()), driver0_(TaskCpu(0)), name_server0_(NameServerCpu()) {}
+  SpawnCpu Stop(std::vector<Child>& children) const {
+    SpawnCpu cpu;
+    CpuSample machine1 = SampleCpu();
+    for (const Child& c : children) {
+      if (!c.running()) continue;  // exited unregistered (counted as failed)
+      TaskTimes t = TaskCpu(c.pid());
+      if (t.on_cpu_s < 0) continue;
+      cpu.children_s += t.on_cpu_s;
+      cpu.children_waiting_s += t.waiting_s;
+    }
+    cpu.driver_s = TaskCpu(0).on_cpu_s - driver0_.on_cpu_s;
+    cpu.name_server_s = name_server_ < 0 ? 0 : NameServerCpu().on_cpu_s - name_server0_.on_cpu_s;
+    cpu.machine_s = machine1.busy_s - machine0_.busy_s;
+    cpu.measured = true;
+    return cpu;
+  }
+
+ private:
+  TaskTimes NameServerCpu() const { return name_server_ < 0 ? TaskTimes{0, 0} : TaskCpu(name_server_); }
+  pid_t name_server_;
+  CpuSample machine0_;
+  TaskTimes driver0_, name_server0_;
+};
+
 // True once the process sleeps in read(2) (x86-64 syscall 0) on its stdin.
 bool BlockedInRead(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/syscall");
@@ -241,9 +270,11 @@ NameServerResults MeasureNameServer(Setup& setup, const Options& options) {
     RawRegistry registry(setup.zmq_context);
     const std::string raw_peer = setup.Program("cm_bench_raw_peer");
     std::vector<Child> raw;
+    SpawnCpuMeter meter;
     Clock::time_point t0 = Clock::now();
     for (size_t i = 0; i < r.processes; ++i) Start(&raw, {raw_peer, "zmq-register", registry.endpoint(), IdleName(i)});
     r.raw_registered_s = WaitUntilCounted(registry, r.processes, t0, raw, &r.raw_failed);
+    r.raw_spawn_cpu = meter.Stop(raw);
     Say("raw libzmq: %zu of %zu processes answered in %.3f s, %zu failed", registry.count(), r.processes,
         r.raw_registered_s, r.raw_failed);
     KillAndReap(raw);
@@ -253,11 +284,13 @@ NameServerResults MeasureNameServer(Setup& setup, const Options& options) {
   r.ns_rss_before_kb = StatusKb(setup.nameserver.pid(), "VmRSS");
   std::vector<Child> idle;
   long overflows = TcpExtCounter("ListenOverflows");
+  SpawnCpuMeter meter(setup.nameserver.pid());
   Clock::time_point t0 = Clock::now();
   for (size_t i = 0; i < r.processes; ++i) Start(&idle, {peer, "echo", IdleName(i)});
   r.spawn_s = SecondsSince(t0);
   r.registered_s = WaitUntilListed(setup, r.processes, t0, &r.registered, &idle, &r.failed);
   r.overflows = TcpExtCounter("ListenOverflows") - overflows;
+  r.spawn_cpu = meter.Stop(idle);
   if (r.registered_s < 0)
     throw Failure("only " + std::to_string(r.registered) + " of " + std::to_string(r.processes) +
                   " processes registered within " + std::to_string(static_cast<int>(kRegisterTimeoutS)) + " s");

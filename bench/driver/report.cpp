@@ -282,6 +282,19 @@ void Large(const Results& all, std::ostream& out) {
   out << "\nArrays the receiver found wrong: " << r.sink_errors << ".\n\n";
 }
 
+// The parts of a SpawnCpu row, and its value.
+std::string SpawnCpuParts() {
+  return "the processes (per process) / the name server / the driver / every CPU of the machine busy; the "
+         "processes' threads runnable but waiting for a CPU";
+}
+std::string SpawnCpuText(const SpawnCpu& c, size_t processes) {
+  if (!c.measured) return "(not measured)";
+  return Format("%.2f", c.children_s) + " (" + Format("%.1f ms", 1e3 * c.children_s / static_cast<double>(processes)) +
+         ") / " +
+         Format("%.2f", c.name_server_s) + " / " + Format("%.2f", c.driver_s) + " / " + Format("%.2f", c.machine_s) +
+         "; " + Format("%.2f", c.children_waiting_s);
+}
+
 void NameServer(const Results& all, std::ostream& out) {
   const NameServerResults& r = all.names;
   out << "## 4. Name server\n\n";
@@ -317,6 +330,10 @@ void NameServer(const Results& all, std::ostream& out) {
                   Format("%.1f ms", r.cpu_raw_ms)});
   out << Row({"plain libzmq, the same steps: " + n + " processes, first spawn → all answered",
               RawSeconds(r.raw_registered_s, r.raw_failed, r.processes)});
+  out << Row({"CPU-seconds from the first spawn until all were listed, through the library: " + SpawnCpuParts(),
+              SpawnCpuText(r.spawn_cpu, r.processes)});
+  out << Row({"… the same for plain libzmq until all were answered (its registry runs in the driver)",
+              SpawnCpuText(r.raw_spawn_cpu, r.processes)});
   out << Row({"for scale: " + n + " processes of the same program that exit at once (start to reaped)",
               Format("%.3f s", r.exit_only_s)});
   out << Row({"lookups (`CmConnectGetReference`), " + std::to_string(r.lookup.samples) + " in a loop",

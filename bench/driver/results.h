@@ -102,6 +102,17 @@ struct LargeResults {
   std::vector<Stuck> stuck;
 };
 
+// Where the CPU went from the first spawn until every process was registered
+// (answered), in CPU-seconds: time on a CPU, to the nanosecond.
+struct SpawnCpu {
+  bool measured = false;
+  double children_s = 0;          // the spawned processes, every thread
+  double children_waiting_s = 0;  // ... runnable, waiting for a CPU
+  double name_server_s = 0;       // the name server (none in plain libzmq)
+  double driver_s = 0;            // the spawn loop and the polling (plain libzmq: the registry too)
+  double machine_s = 0;           // every CPU of the machine busy (/proc/stat)
+};
+
 struct NameServerResults {
   std::string error;
   size_t processes = 0;
@@ -112,6 +123,7 @@ struct NameServerResults {
   // driver's RawRegistry): first spawn -> all answered; and, held then
   // released together, release -> all answered.  -1: timed out.
   double raw_registered_s = 0, raw_burst_s = 0;
+  SpawnCpu spawn_cpu, raw_spawn_cpu;  // of registered_s and raw_registered_s
   size_t raw_failed = 0, raw_burst_failed = 0;  // processes that exited unanswered
   // CPU per process (user + system, ms), cpu_processes run one after another:
   // starting and exiting; registering through the library (then _exit);

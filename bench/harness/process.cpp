@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <dirent.h>
+
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -230,6 +232,28 @@ double CpuSeconds(pid_t pid) {
     if (i == 15) stime = std::stoull(field);
   }
   return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+TaskTimes TaskCpu(pid_t pid) {
+  const std::string dir = (pid == 0 ? std::string("/proc/self") : "/proc/" + std::to_string(pid)) + "/task";
+  DIR* tasks = opendir(dir.c_str());
+  TaskTimes t;
+  if (tasks == nullptr) return t;
+  unsigned long long on_cpu = 0, waiting = 0;
+  bool any = false;
+  while (dirent* e = readdir(tasks)) {
+    if (e->d_name[0] == '.') continue;
+    std::ifstream in(dir + "/" + e->d_name + "/schedstat");
+    unsigned long long run = 0, wait = 0;
+    if (in >> run >> wait) {  // a thread that just ended has no file: it counts no more
+      on_cpu += run;
+      waiting += wait;
+      any = true;
+    }
+  }
+  closedir(tasks);
+  if (any) t = TaskTimes{static_cast<double>(on_cpu) / 1e9, static_cast<double>(waiting) / 1e9};
+  return t;
 }
 
 double ChildrenCpuMs() {

@@ -70,6 +70,15 @@ long StatusKb(pid_t pid, const char* field);
 // in clock ticks of 10 ms); pid 0: this process.  -1 if unreadable.
 double CpuSeconds(pid_t pid);
 
+// Time on a CPU of a running process, all its threads, so far, in seconds
+// to the nanosecond (/proc/<pid>/task/*/schedstat), and time its threads
+// spent runnable but waiting for a CPU; pid 0: this process.  Both -1 if
+// unreadable.  Precise where CpuSeconds is not: 500 processes' clock ticks,
+// each rounded down, would under-count by seconds.
+struct TaskTimes {
+  double on_cpu_s = -1, waiting_s = -1;
+};
+TaskTimes TaskCpu(pid_t pid);
 // User + system CPU time of this process's children reaped so far (every
 // thread; getrusage RUSAGE_CHILDREN, in µs resolution), in ms.
 double ChildrenCpuMs();
