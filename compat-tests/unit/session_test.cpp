@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <random>
 #include <string>
@@ -213,6 +214,35 @@ TEST_F(SessionTest, AStaleCachedAddressIsRefreshedWhenThePeerRestartsElsewhere) 
   children_.push_back(second);
   ASSERT_TRUE(WaitRegistered("svc", 5));
   EXPECT_EQ(PingPid("svc"), second);
+}
+
+// How many times the kernel has put a process's main thread on a CPU: it
+// counts every wake-up (/proc/PID/task/PID/schedstat, third field).
+long TimesScheduled(pid_t pid) {
+  std::string path = "/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/schedstat";
+  FILE* f = std::fopen(path.c_str(), "r");
+  if (f == nullptr) return -1;
+  unsigned long long on_cpu = 0, waiting = 0, slices = 0;
+  int got = std::fscanf(f, "%llu %llu %llu", &on_cpu, &waiting, &slices);
+  std::fclose(f);
+  return got == 3 ? static_cast<long>(slices) : -1;
+}
+
+// A registered process waiting in CmMessageWait() with nothing to do
+// sleeps: it neither polls nor wakes on a timer (500 of them would keep a
+// CPU busy), and still answers at once when a message comes.
+TEST_F(SessionTest, AnIdleProcessSleepsUntilAMessageComes) {
+  pid_t echo = StartEcho("sleeper");
+  children_.push_back(echo);
+  ASSERT_TRUE(WaitRegistered("sleeper", 5));
+  ASSERT_EQ(PingPid("sleeper"), echo);  // it has answered: one send to report to the name server
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // the report goes out within 1 s
+  long before = TimesScheduled(echo);
+  ASSERT_GE(before, 0);
+  std::this_thread::sleep_for(std::chrono::seconds(4));
+  long woke = TimesScheduled(echo) - before;
+  EXPECT_LE(woke, 1) << "an idle process woke " << woke << " times in 4 s";
+  EXPECT_EQ(PingPid("sleeper"), echo);
 }
 
 TEST_F(SessionTest, ASendToAKilledPeerReturnsZeroWithinTwoSeconds) {

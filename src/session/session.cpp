@@ -28,7 +28,9 @@ constexpr int kDispatchBudget = 65536;
 constexpr int kRoomPollMs = 10;  // a send waiting for acks looks at its links this often
 constexpr int kLinkCheckMs = 100;  // see Wait()  // per pass of a zero-timeout wait
 // An idle process sleeps on all its sockets, waking for a message or a link
-// event, and at least this often for the connect reports.
+// event; while it has sends to report to the name server, at least this
+// often.  With none, it sleeps without a time limit: a wake-up that finds
+// nothing to do cost 155 µs of CPU here, 500 idle processes 8% of a CPU.
 constexpr int kIdleSleepMs = 1000;
 // Acknowledgements go out at every link check, and also before a receive
 // that may sleep or when the queue is found empty, but then at most this
@@ -317,6 +319,7 @@ bool Session::Deliver(Peer& peer, const Message& message, Clock::time_point dead
       peer.window.Sent(env.seq, size);
       ++peer.sent;
       ++peer.unreported;
+      connects_unreported_ = true;
       ++stats_.sent;
       Announce(peer);
       return true;
@@ -692,6 +695,7 @@ void Session::Housekeeping() {
 
 void Session::ReportConnects() {
   if (!registered_) return;
+  connects_unreported_ = false;
   for (auto& [name, peer] : peers_) {
     if (peer->unreported == 0) continue;
     Message note;
@@ -775,7 +779,8 @@ bool Session::Wait(double seconds) {
     }
     if (last_round) return false;
     if (Idle()) {
-      int idle_ms = forever ? kIdleSleepMs : std::min(kIdleSleepMs, MsUntil(deadline));
+      int idle_ms = connects_unreported_ && registered_ ? kIdleSleepMs : -1;
+      if (!forever) idle_ms = idle_ms < 0 ? MsUntil(deadline) : std::min(idle_ms, MsUntil(deadline));
       zmq_poll(poll_items_.data(), static_cast<int>(poll_items_.size()), idle_ms);
       next_link_check_ = Clock::now();  // whatever woke us: look at the links first
     }

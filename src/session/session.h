@@ -149,6 +149,7 @@ class Session {
   uint64_t send_window_bytes_ = 64 << 20;  // CM_SEND_WINDOW (send_window.h)
   uint64_t read_since_ack_ = 0;             // frame bytes dispatched since acks last went out
   Clock::time_point next_report_{};
+  bool connects_unreported_ = false;  // some peer's `unreported` is not 0 (ReportConnects)
   Clock::time_point next_link_check_{};  // see Wait()
   long dispatched_since_check_ = 0;      // messages, since the last link check
   bool quiet_interval_ = false;          // none in the interval before it
