@@ -244,6 +244,38 @@ void MeasureRegistrationCpu(Setup& setup, const std::string& peer, NameServerRes
       r->cpu_processes, r->cpu_exit_ms, r->cpu_cm_ms, r->cpu_raw_ms);
 }
 
+// What registered processes cost the machine while they wait with nothing
+// to do: the heartbeats of the name server's links, and any wake-up of
+// their own.
+void MeasureIdleCpu(Setup& setup, std::vector<Child>& idle, NameServerResults* r) {
+  constexpr double kWindowS = 5;
+  auto sample = [&](std::vector<TaskTimes>* out) {
+    out->clear();
+    for (const Child& c : idle) out->push_back(TaskCpu(c.pid()));
+    out->push_back(TaskCpu(setup.nameserver.pid()));
+  };
+  std::vector<TaskTimes> before, after;
+  sample(&before);
+  Clock::time_point t0 = Clock::now();
+  std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<int>(kWindowS * 1000)));
+  sample(&after);
+  double seconds = SecondsSince(t0);
+  std::vector<double> us, runs;
+  for (size_t i = 0; i + 1 < before.size(); ++i) {
+    if (before[i].runs < 0 || after[i].runs < 0) continue;
+    us.push_back((after[i].on_cpu_s - before[i].on_cpu_s) * 1e6 / seconds);
+    runs.push_back(static_cast<double>(after[i].runs - before[i].runs) / seconds);
+  }
+  if (us.empty()) return;
+  r->idle_cpu_window_s = seconds;
+  r->idle_cpu_us_per_s = Median(us);
+  r->idle_runs_per_s = Median(runs);
+  r->ns_idle_cpu_us_per_s = (after.back().on_cpu_s - before.back().on_cpu_s) * 1e6 / seconds;
+  r->ns_idle_runs_per_s = static_cast<double>(after.back().runs - before.back().runs) / seconds;
+  Say("idle: %.0f us of CPU and %.1f wake-ups per second per process (median), name server %.0f us/s", r->idle_cpu_us_per_s,
+      r->idle_runs_per_s, r->ns_idle_cpu_us_per_s);
+}
+
 }  // namespace
 
 NameServerResults MeasureNameServer(Setup& setup, const Options& options) {
@@ -314,6 +346,7 @@ NameServerResults MeasureNameServer(Setup& setup, const Options& options) {
   r.idle_threads = StatusKb(idle[0].pid(), "Threads");
   r.idle_measured = idle.size();
   r.ns_rss_loaded_kb = StatusKb(setup.nameserver.pid(), "VmRSS");
+  MeasureIdleCpu(setup, idle, &r);
 
   // Lookups: names of the second half (the first half is kept cold).
   size_t half = names.size() / 2;

@@ -388,10 +388,19 @@ void Memory(const Results& all, std::ostream& out) {
   out << Row({"idle registered process, median of " + n, MiB(r.idle_rss_median_kb),
               "RssAnon " + MiB(r.idle_anon_median_kb) + "; " + std::to_string(r.idle_threads) + " threads"});
   out << Row({"idle registered process, largest of " + n, MiB(r.idle_rss_max_kb), ""});
+  if (r.idle_cpu_window_s > 0)
+    out << Row({"idle registered process, CPU (every thread, over " + Format("%.1f s", r.idle_cpu_window_s) +
+                    "), median of " + n,
+                Format("%.0f µs/s", r.idle_cpu_us_per_s),
+                Format("%.1f", r.idle_runs_per_s) +
+                    " wake-ups per second (the name server's heartbeat reaches ZeroMQ's I/O thread)"});
   out << Row({"name server, before them", MiB(r.ns_rss_before_kb), ""});
   out << Row({"name server with " + n + " more entries (and connections)", MiB(r.ns_rss_loaded_kb),
               Format("%+.1f kB per entry", static_cast<double>(r.ns_rss_loaded_kb - r.ns_rss_before_kb) /
                                                static_cast<double>(r.idle_measured))});
+  if (r.idle_cpu_window_s > 0)
+    out << Row({"name server, CPU meanwhile (its heartbeats to the " + n + ")", Format("%.0f µs/s", r.ns_idle_cpu_us_per_s),
+                Format("%.0f wake-ups per second", r.ns_idle_runs_per_s)});
   out << "\n";
 }
 

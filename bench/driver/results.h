@@ -146,6 +146,11 @@ struct NameServerResults {
   // Memory (kB from /proc/PID/status).
   long idle_rss_median_kb = 0, idle_rss_max_kb = 0, idle_anon_median_kb = 0;
   long idle_threads = 0;
+  // CPU while they sit idle (every thread, over idle_cpu_window_s): per
+  // process, median µs of CPU and wake-ups per second; the name server's.
+  double idle_cpu_window_s = 0;
+  double idle_cpu_us_per_s = 0, idle_runs_per_s = 0;
+  double ns_idle_cpu_us_per_s = 0, ns_idle_runs_per_s = 0;
   size_t idle_measured = 0;   // processes whose memory was read (those registered)
   long ns_rss_before_kb = 0, ns_rss_loaded_kb = 0;
 };

@@ -239,20 +239,21 @@ TaskTimes TaskCpu(pid_t pid) {
   DIR* tasks = opendir(dir.c_str());
   TaskTimes t;
   if (tasks == nullptr) return t;
-  unsigned long long on_cpu = 0, waiting = 0;
+  unsigned long long on_cpu = 0, waiting = 0, runs = 0;
   bool any = false;
   while (dirent* e = readdir(tasks)) {
     if (e->d_name[0] == '.') continue;
     std::ifstream in(dir + "/" + e->d_name + "/schedstat");
-    unsigned long long run = 0, wait = 0;
-    if (in >> run >> wait) {  // a thread that just ended has no file: it counts no more
+    unsigned long long run = 0, wait = 0, slices = 0;
+    if (in >> run >> wait >> slices) {  // a thread that just ended has no file: it counts no more
       on_cpu += run;
       waiting += wait;
+      runs += slices;
       any = true;
     }
   }
   closedir(tasks);
-  if (any) t = TaskTimes{static_cast<double>(on_cpu) / 1e9, static_cast<double>(waiting) / 1e9};
+  if (any) t = TaskTimes{static_cast<double>(on_cpu) / 1e9, static_cast<double>(waiting) / 1e9, static_cast<long>(runs)};
   return t;
 }
 

@@ -77,6 +77,7 @@ double CpuSeconds(pid_t pid);
 // each rounded down, would under-count by seconds.
 struct TaskTimes {
   double on_cpu_s = -1, waiting_s = -1;
+  long runs = -1;  // times a thread was put on a CPU: its wake-ups, and preemptions
 };
 TaskTimes TaskCpu(pid_t pid);
 // User + system CPU time of this process's children reaped so far (every
