@@ -719,8 +719,12 @@ bool Session::Wait(double seconds) {
   // answer to it (transport/dialer.h).
   (void)dialer_->Flush();
   bool forever = seconds < 0;
+  // The clock is read once per pass, and again only after what may take
+  // time (a link check, callbacks, handlers): a read costs ~40 ns here, and
+  // a round trip's wait read it four times.
+  Clock::time_point now = Clock::now();
   auto deadline = forever ? Clock::time_point::max()
-                          : Clock::now() + std::chrono::microseconds(static_cast<int64_t>(seconds * 1e6));
+                          : now + std::chrono::microseconds(static_cast<int64_t>(seconds * 1e6));
   // While messages come, the loop sleeps on the listener alone: every
   // socket added to a zmq_poll costs system calls on each wake-up.  The
   // monitors and the name server links are then looked at (without
@@ -731,14 +735,18 @@ bool Session::Wait(double seconds) {
   // on every socket instead: an idle process costs nothing, where waking
   // every 100 ms made 500 idle processes take most of a CPU.
   for (;;) {
-    if (Clock::now() >= next_link_check_) {
+    if (now >= next_link_check_) {
       if (zmq_poll(poll_items_.data() + 1, static_cast<int>(poll_items_.size()) - 1, 0) > 0) ProcessLinkEvents();
       next_link_check_ = Clock::now() + std::chrono::milliseconds(kLinkCheckMs);
       quiet_interval_ = dispatched_since_check_ == 0;
       dispatched_since_check_ = 0;
       Housekeeping();
+      now = Clock::now();
     }
-    RunCallbacks();
+    if (!callbacks_.empty()) {
+      RunQueuedCallbacks();
+      now = Clock::now();
+    }
     // The first receive of a round may sleep until the next link check (or
     // the deadline).  A wait without limit keeps sleeping in the receives
     // after it, up to the link check.  A wait with a deadline only takes
@@ -747,9 +755,9 @@ bool Session::Wait(double seconds) {
     int wait_ms = 0;
     bool last_round = seconds == 0;  // still dispatches what is queued
     if (!last_round) {
-      wait_ms = MsUntil(next_link_check_);
+      wait_ms = MsUntil(next_link_check_, now);
       if (!forever) {
-        int left = MsUntil(deadline);
+        int left = MsUntil(deadline, now);
         last_round = left == 0;
         wait_ms = std::min(wait_ms, left);
       }
@@ -784,6 +792,7 @@ bool Session::Wait(double seconds) {
       zmq_poll(poll_items_.data(), static_cast<int>(poll_items_.size()), idle_ms);
       next_link_check_ = Clock::now();  // whatever woke us: look at the links first
     }
+    now = Clock::now();
   }
 }
 
