@@ -489,6 +489,25 @@ void TwoMisses(const Results& all, std::ostream& out) {
         << " at the least, and as many registering through the library " << Format("%.2f s", busy_s(n.cpu_cm_ms))
         << " (in plain libzmq " << Format("%.2f s", busy_s(n.cpu_raw_ms)) << "), if nothing else ran.";
     if (busy_s(n.cpu_cm_ms) >= 2.0) out << "  That alone is more than the target's 2 s.";
+    const SpawnCpu& c = n.spawn_cpu;
+    const SpawnCpu& raw = n.raw_spawn_cpu;
+    if (c.measured && raw.measured && n.registered_s > 0 && n.raw_registered_s > 0) {
+      double per = 1e3 * c.children_s / static_cast<double>(n.processes);
+      double raw_per = 1e3 * raw.children_s / static_cast<double>(n.processes);
+      double capacity = n.registered_s * static_cast<double>(all.machine.cpus);
+      out << "  Started all at once they cost more: until all were listed, the " << n.processes << " processes used "
+          << Format("%.2f", c.children_s) << " CPU-seconds (" << Format("%.1f ms", per)
+          << " each, against " << Format("%.1f ms", n.cpu_cm_ms) << " one after another), the name server "
+          << Format("%.2f", c.name_server_s) << " and the driver " << Format("%.2f", c.driver_s)
+          << "; the machine's CPUs were busy for " << Format("%.2f", c.machine_s) << " of the "
+          << Format("%.2f", capacity) << " CPU-seconds there were, and the processes' threads spent "
+          << Format("%.0f", c.children_waiting_s)
+          << " s between them runnable but waiting for a CPU.  In plain libzmq the processes used "
+          << Format("%.2f", raw.children_s) << " (" << Format("%.1f ms", raw_per) << " each).  So the CPUs, "
+          << "not the name server, set the pace; what the library adds is "
+          << Format("%.1f ms", per - raw_per) << " per process started among the others (its idle processes "
+          << "answer the name server's heartbeats meanwhile: section 5).";
+    }
   }
   out << "\n\n";
 }
