@@ -136,6 +136,7 @@ class SpawnCpuMeter {
       TaskTimes t = TaskCpu(c.pid());
       if (t.on_cpu_s < 0) continue;
       cpu.children_s += t.on_cpu_s;
+      cpu.children_main_s += t.main_on_cpu_s;
       cpu.children_waiting_s += t.waiting_s;
     }
     cpu.driver_s = TaskCpu(0).on_cpu_s - driver0_.on_cpu_s;

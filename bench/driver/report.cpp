@@ -497,13 +497,17 @@ void TwoMisses(const Results& all, std::ostream& out) {
       double capacity = n.registered_s * static_cast<double>(all.machine.cpus);
       out << "  Started all at once they cost more: until all were listed, the " << n.processes << " processes used "
           << Format("%.2f", c.children_s) << " CPU-seconds (" << Format("%.1f ms", per)
-          << " each, against " << Format("%.1f ms", n.cpu_cm_ms) << " one after another), the name server "
+          << " each, against " << Format("%.1f ms", n.cpu_cm_ms) << " one after another; "
+          << Format("%.1f ms", 1e3 * c.children_main_s / static_cast<double>(n.processes))
+          << " in the program's own thread, the rest in ZeroMQ's), the name server "
           << Format("%.2f", c.name_server_s) << " and the driver " << Format("%.2f", c.driver_s)
           << "; the machine's CPUs were busy for " << Format("%.2f", c.machine_s) << " of the "
           << Format("%.2f", capacity) << " CPU-seconds there were, and the processes' threads spent "
           << Format("%.0f", c.children_waiting_s)
           << " s between them runnable but waiting for a CPU.  In plain libzmq the processes used "
-          << Format("%.2f", raw.children_s) << " (" << Format("%.1f ms", raw_per) << " each).  So the CPUs, "
+          << Format("%.2f", raw.children_s) << " (" << Format("%.1f ms", raw_per) << " each, "
+          << Format("%.1f ms", 1e3 * raw.children_main_s / static_cast<double>(n.processes))
+          << " in the program's thread).  So the CPUs, "
           << "not the name server, set the pace; what the library adds is "
           << Format("%.1f ms", per - raw_per) << " per process started among the others (its idle processes "
           << "answer the name server's heartbeats meanwhile: section 5).";

@@ -107,6 +107,7 @@ struct LargeResults {
 struct SpawnCpu {
   bool measured = false;
   double children_s = 0;          // the spawned processes, every thread
+  double children_main_s = 0;     // ... their main threads (the rest: ZeroMQ's threads)
   double children_waiting_s = 0;  // ... runnable, waiting for a CPU
   double name_server_s = 0;       // the name server (none in plain libzmq)
   double driver_s = 0;            // the spawn loop and the polling (plain libzmq: the registry too)

@@ -239,7 +239,8 @@ TaskTimes TaskCpu(pid_t pid) {
   DIR* tasks = opendir(dir.c_str());
   TaskTimes t;
   if (tasks == nullptr) return t;
-  unsigned long long on_cpu = 0, waiting = 0, runs = 0;
+  unsigned long long on_cpu = 0, waiting = 0, runs = 0, main_on_cpu = 0;
+  const std::string main_tid = std::to_string(pid == 0 ? getpid() : pid);
   bool any = false;
   while (dirent* e = readdir(tasks)) {
     if (e->d_name[0] == '.') continue;
@@ -249,11 +250,14 @@ TaskTimes TaskCpu(pid_t pid) {
       on_cpu += run;
       waiting += wait;
       runs += slices;
+      if (main_tid == e->d_name) main_on_cpu = run;
       any = true;
     }
   }
   closedir(tasks);
-  if (any) t = TaskTimes{static_cast<double>(on_cpu) / 1e9, static_cast<double>(waiting) / 1e9, static_cast<long>(runs)};
+  if (any)
+    t = TaskTimes{static_cast<double>(on_cpu) / 1e9, static_cast<double>(waiting) / 1e9, static_cast<long>(runs),
+                  static_cast<double>(main_on_cpu) / 1e9};
   return t;
 }
 

@@ -78,6 +78,7 @@ double CpuSeconds(pid_t pid);
 struct TaskTimes {
   double on_cpu_s = -1, waiting_s = -1;
   long runs = -1;  // times a thread was put on a CPU: its wake-ups, and preemptions
+  double main_on_cpu_s = -1;  // the part of on_cpu_s of the main thread (the program's)
 };
 TaskTimes TaskCpu(pid_t pid);
 // User + system CPU time of this process's children reaped so far (every
