@@ -258,6 +258,18 @@ void Throughput(const Results& all, std::ostream& out) {
               Runs(r.zmq_small), Ratio(r.zmq_small.Median(), r.zmq_frame.Median()), cpu(r.zmq_small_cpu)});
   out << Row({"libCm-zmq CmMessageSend → handler", std::to_string(r.cm_frame_bytes) + " (frame)",
               Thousands(r.cm.Median()), Runs(r.cm), Ratio(r.cm.Median(), r.zmq_frame.Median()), cpu(r.cm_cpu)});
+  out << Row({"libCm-zmq CmMessageSend → relay → handler", std::to_string(r.cm_frame_bytes) + " (frame)",
+              Thousands(r.cm_relay.Median()), Runs(r.cm_relay), Ratio(r.cm_relay.Median(), r.zmq_frame.Median()),
+              "relay " + Format("%.2f", r.relay_cpu_us.Median())});
+  out << Row({"the same, the relay with `CM_COALESCE=0`", std::to_string(r.cm_frame_bytes) + " (frame)",
+              Thousands(r.cm_relay_alone.Median()), Runs(r.cm_relay_alone),
+              Ratio(r.cm_relay_alone.Median(), r.zmq_frame.Median()),
+              "relay " + Format("%.2f", r.relay_alone_cpu_us.Median())});
+  out << "\nThe relay is `cm_bench_cm_peer relay`: its handler `CmMessageSend`s each message it gets, as it came, "
+         "to a sink like the one above.  It gets the driver's messages coalesced; since 2026-11-25 the frames of "
+         "one ZeroMQ message need no receive, so its sends follow one another without a pause and it coalesces "
+         "them in turn (docs/api.md, \"Delivery\").  With `CM_COALESCE=0` it sends each alone, as every relay "
+         "did before: its CPU per message is the figure to compare.\n";
   out << "\nItems the receiver found wrong: " << r.sink_errors << "; failed sends: " << r.send_failures << ".\n\n";
   Instructions(all, out);
 }

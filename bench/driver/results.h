@@ -80,6 +80,11 @@ struct ThroughputResults {
   size_t raw_small_bytes = 44;
   Rate zmq_frame, zmq_small, cm;  // messages/s
   CpuPerMessage zmq_frame_cpu, zmq_small_cpu, cm_cpu;
+  // Through a relay (cm_bench_cm_peer relay: one CmMessageSend per message
+  // its handler gets) to a sink: coalescing as by default, and with
+  // CM_COALESCE=0 in the relay; messages/s, and the relay's CPU per message.
+  Rate cm_relay, cm_relay_alone;
+  Rate relay_cpu_us, relay_alone_cpu_us;
   long sink_errors = 0, send_failures = 0;
   InstructionResults instructions;
 };

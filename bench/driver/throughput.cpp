@@ -2,17 +2,20 @@
 // 32-byte text).  Raw libzmq PUSH/PULL sends (a) the very bytes CmMessageSend
 // puts on the wire, captured below, and (b) the bare 44 bytes of the three
 // values; libCm-zmq builds and sends each message through the C API to a
-// peer whose handler reads every item.  Each run stops the clock only when
+// peer whose handler reads every item, directly and through a relay (a
+// process whose handler sends each message on).  Each run stops the clock only when
 // the receiver reports that it counted every message.  Then each side's
 // instructions per message are counted under callgrind (instructions.cpp).
 #include <unistd.h>
 #include <zmq.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
 #include "driver/cm_client.h"
 #include "driver/results.h"
+#include "harness/process.h"
 #include "harness/raw_zmq.h"
 #include "harness/small_message.h"
 
@@ -88,11 +91,11 @@ double RawRun(void* push, const std::string& bytes, size_t n, Child& sink) {
   return static_cast<double>(n) / seconds;
 }
 
-double CmRun(CmMessage m, size_t n, Child& sink, ThroughputResults* r) {
+double CmRun(CmMessage m, size_t n, const char* to, Child& sink, ThroughputResults* r) {
   Clock::time_point t0 = Clock::now();
   for (size_t i = 0; i < n; ++i) {
     FillSmall(m, static_cast<int>(i));
-    if (!CmMessageSend(m, const_cast<char*>("bench_sink"))) ++r->send_failures;
+    if (!CmMessageSend(m, const_cast<char*>(to))) ++r->send_failures;
   }
   // The sink counts to n: with a message missing it would never answer.
   if (r->send_failures > 0) throw Failure(std::to_string(r->send_failures) + " CmMessageSend calls failed");
@@ -112,9 +115,14 @@ ThroughputResults MeasureThroughput(Setup& setup, const Options& options) {
   ThroughputResults r;
   r.messages = static_cast<size_t>(options.small_messages);
   const std::string count = std::to_string(r.messages);
-  Child raw_sink, cm_sink;
+  Child raw_sink, cm_sink, relay_sink, relay, relay_alone;
   std::string endpoint = StartPeer(&raw_sink, setup.RawPeer({"zmq-sink", count}));
   StartPeer(&cm_sink, setup.CmPeer({"sink", "bench_sink", count}));
+  StartPeer(&relay_sink, setup.CmPeer({"sink", "bench_relay_sink", count}));
+  StartPeer(&relay, setup.CmPeer({"relay", "bench_relay", "bench_relay_sink", count}));
+  setenv("CM_COALESCE", "0", 1);  // this relay sends every message alone, as relays did before 2026-11-25
+  StartPeer(&relay_alone, setup.CmPeer({"relay", "bench_relay_alone", "bench_relay_sink", count}));
+  unsetenv("CM_COALESCE");
 
   std::string frame = CaptureCmFrame(setup, options.small_messages / 2);
   r.cm_frame_bytes = frame.size();
@@ -137,9 +145,19 @@ ThroughputResults MeasureThroughput(Setup& setup, const Options& options) {
     double small_rate = RawRun(push, small, r.messages, raw_sink);
     if (timed) meter.Record(r.messages, &r.zmq_small_cpu);
     meter = CpuMeter(cm_sink);
-    double cm_rate = CmRun(m, r.messages, cm_sink, &r);
+    double cm_rate = CmRun(m, r.messages, "bench_sink", cm_sink, &r);
     if (timed) meter.Record(r.messages, &r.cm_cpu);
+    double relay0 = CpuSeconds(relay.pid());
+    double relay_rate = CmRun(m, r.messages, "bench_relay", relay_sink, &r);
+    double relay_cpu = (CpuSeconds(relay.pid()) - relay0) * 1e6 / static_cast<double>(r.messages);
+    double alone0 = CpuSeconds(relay_alone.pid());
+    double alone_rate = CmRun(m, r.messages, "bench_relay_alone", relay_sink, &r);
+    double alone_cpu = (CpuSeconds(relay_alone.pid()) - alone0) * 1e6 / static_cast<double>(r.messages);
     if (!timed) continue;
+    r.cm_relay.runs.push_back(relay_rate);
+    r.cm_relay_alone.runs.push_back(alone_rate);
+    r.relay_cpu_us.runs.push_back(relay_cpu);
+    r.relay_alone_cpu_us.runs.push_back(alone_cpu);
     r.zmq_frame.runs.push_back(frame_rate);
     r.zmq_small.runs.push_back(small_rate);
     r.cm.runs.push_back(cm_rate);
@@ -148,8 +166,13 @@ ThroughputResults MeasureThroughput(Setup& setup, const Options& options) {
   zmq_close(push);
   Say("small messages: zmq %.0f/s (%zu B), zmq %.0f/s (44 B), cm %.0f/s", r.zmq_frame.Median(), r.cm_frame_bytes,
       r.zmq_small.Median(), r.cm.Median());
+  Say("through a relay: %.0f/s coalescing, %.0f/s with CM_COALESCE=0 (relay CPU %.2f / %.2f us per message)",
+      r.cm_relay.Median(), r.cm_relay_alone.Median(), r.relay_cpu_us.Median(), r.relay_alone_cpu_us.Median());
   raw_sink.Stop();
   cm_sink.Stop();
+  relay.Stop();
+  relay_alone.Stop();
+  relay_sink.Stop();
   r.instructions = MeasureInstructions(setup, options, frame);
   return r;
 }

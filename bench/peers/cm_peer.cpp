@@ -13,6 +13,12 @@
 //   cm_bench_cm_peer echo-once NAME COUNT
 //                                      as echo, but print "got COUNT 0", close and exit
 //                                      after COUNT pings (counted under callgrind)
+//   cm_bench_cm_peer relay NAME TO COUNT
+//                                      register NAME; send every "Small" on to TO as
+//                                      it came (one CmMessageSend per message handled);
+//                                      print "got COUNT ERRORS" after each COUNT
+//   cm_bench_cm_peer relay-once NAME TO COUNT
+//                                      as relay, but close and exit after the first COUNT
 //   cm_bench_cm_peer register-exit NAME
 //                                      register NAME, then end at once (_exit: no
 //                                      goodbye; the CPU a registration costs)
@@ -69,7 +75,13 @@ CmMessageStatus Counted() {
   return g_done ? CmMessageBreak : CmMessageOk;
 }
 
+const char* g_forward_to = nullptr;  // relay-once
+
 CmMessageStatus OnSmall(CmMessage message, char*, char*) {
+  if (g_forward_to != nullptr) {
+    if (!CmMessageSend(message, const_cast<char*>(g_forward_to))) ++g_errors;
+    return Counted();
+  }
   int index = CmMessageGetInt(message);
   double value = CmMessageGetDouble(message);
   char* text = CmMessageGetText(message);
@@ -116,6 +128,12 @@ int main(int argc, char** argv) {
     g_once = true;
     return Serve(argv[2]);
   }
+  if ((mode == "relay" || mode == "relay-once") && argc == 5) {
+    g_forward_to = argv[3];
+    g_round = std::atol(argv[4]);
+    g_once = mode == "relay-once";
+    return Serve(argv[2]);
+  }
   if (mode == "held-echo" && argc == 3) {
     char byte;
     while (read(STDIN_FILENO, &byte, 1) > 0) {
@@ -133,6 +151,6 @@ int main(int argc, char** argv) {
     g_once = mode == "sink-once";
     return Serve(argv[2]);
   }
-  std::fprintf(stderr, "usage: cm_bench_cm_peer echo NAME | echo-once NAME COUNT | held-echo NAME | register-exit NAME | sink NAME COUNT | sink-once NAME COUNT | stuck NAME | exit\n");
+  std::fprintf(stderr, "usage: cm_bench_cm_peer echo NAME | echo-once NAME COUNT | held-echo NAME | register-exit NAME | sink NAME COUNT | sink-once NAME COUNT | relay NAME TO COUNT | relay-once NAME TO COUNT | stuck NAME | exit\n");
   return 2;
 }

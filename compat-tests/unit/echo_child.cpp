@@ -12,7 +12,7 @@
 // Cm again; "Nest" (int N, int B, text OUTER, text INNER) sends two "Lead"
 // (a burst's first frames go alone), then "Outer" (bytes: B times 'O', text
 // OUTER) and N "Inner" (bytes: B times 'a', 'b', ... in turn, text INNER),
-// coalesced.
+// coalesced.  "Forward" and "Stream" make it a relay (below).
 #include <unistd.h>
 
 #include <cstdlib>
@@ -111,6 +111,31 @@ int main(int argc, char** argv) {
       messages.push_back(std::move(message));
     }
     for (const auto& message : messages) s.Send(*message, to);
+    return false;
+  });
+  // A relay: "Forward" (text TO) names where each "Stream" goes next, as a
+  // "Data" of the same bytes, one send per message received; "Coalesced"
+  // answers "CoalescedFrames" (long: frames our dialer put into batches).
+  std::string forward_to;
+  s.handlers().Install("Forward", [&forward_to](cm::Message& m, const char*) {
+    const char* to = m.GetText();
+    forward_to = to ? to : "";
+    return false;
+  });
+  s.handlers().Install("Stream", [&s, &forward_to](cm::Message& m, const char*) {
+    size_t size = 0;
+    const char* bytes = m.GetBytes(&size);
+    cm::Message data;
+    data.SetType("Data");
+    data.PutBytes(bytes ? bytes : "", size);
+    s.Send(data, forward_to);
+    return false;
+  });
+  s.handlers().Install("Coalesced", [&s](cm::Message&, const char* sender) {
+    cm::Message reply;
+    reply.SetType("CoalescedFrames");
+    reply.PutLong(static_cast<long>(s.coalescing().coalesced_frames));
+    s.Send(reply, sender);
     return false;
   });
   if (argc == 3) sleep(static_cast<unsigned>(std::atoi(argv[2])));

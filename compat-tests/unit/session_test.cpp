@@ -245,6 +245,41 @@ TEST_F(SessionTest, AnIdleProcessSleepsUntilAMessageComes) {
   EXPECT_EQ(PingPid("sleeper"), echo);
 }
 
+// A process that forwards a stream, one send per message it handles,
+// coalesces what it forwards as its sender did (transport/dialer.h): the
+// frames of one received batch need no receive, so its sends follow one
+// another without a pause.  Nothing is lost on the way.
+TEST_F(SessionTest, ARelayCoalescesTheStreamItForwards) {
+  children_.push_back(StartEcho("relay"));
+  children_.push_back(StartEcho("sink"));
+  ASSERT_TRUE(WaitRegistered("relay", 5));
+  ASSERT_TRUE(WaitRegistered("sink", 5));
+  Session& s = Session::Instance();
+  Message forward;
+  forward.SetType("Forward");
+  forward.PutText("sink");
+  ASSERT_TRUE(s.Send(forward, "relay"));
+  constexpr long kMessages = 2000;
+  Message stream;
+  stream.SetType("Stream");
+  stream.PutBytes(std::string(64, 's').data(), 64);
+  for (long i = 0; i < kMessages; ++i) ASSERT_TRUE(s.Send(stream, "relay"));  // back to back: coalesced
+  EXPECT_EQ(CountedBy("sink", kMessages, Clock::now() + std::chrono::seconds(20)), kMessages);
+  long coalesced = -1;
+  s.handlers().Install("CoalescedFrames", [&coalesced](Message& m, const char*) {
+    coalesced = m.GetLong();
+    return true;
+  });
+  Message ask;
+  ask.SetType("Coalesced");
+  ASSERT_TRUE(s.Send(ask, "relay"));
+  s.Wait(3.0);
+  // Each batch it receives holds about 30 frames; it forwards the first two
+  // of each alone.  Before, it paused before every frame: none coalesced.
+  EXPECT_GE(coalesced, kMessages / 2) << "the relay forwarded " << coalesced << " of " << kMessages
+                                      << " frames in batches";
+}
+
 TEST_F(SessionTest, ASendToAKilledPeerReturnsZeroWithinTwoSeconds) {
   pid_t echo = StartEcho("victim");
   ASSERT_TRUE(WaitRegistered("victim", 5));

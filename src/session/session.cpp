@@ -764,7 +764,12 @@ bool Session::Wait(double seconds) {
       if (Idle()) wait_ms = 0;  // it sleeps below, on every socket, if nothing is queued
     }
     for (int budget = kDispatchBudget; budget > 0; --budget) {
-      if (wait_ms != 0) {  // this receive may sleep: nothing is held back meanwhile
+      // A receive that may sleep holds nothing back meanwhile.  A frame
+      // already read (the rest of a coalesced ZeroMQ message, or read
+      // ahead) needs no receive: the sends its handler makes follow the last
+      // ones without a pause, so a process that forwards a stream
+      // coalesces what it forwards as its sender did.
+      if (wait_ms != 0 && inbox_at_ == inbox_.frame.size() && read_ahead_.empty()) {
         SendIdleAcks();
         dialer_->Pause();
         if (dialer_->pending()) (void)dialer_->Flush();

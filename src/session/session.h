@@ -75,6 +75,8 @@ class Session {
   void Kill(Peer* peer);
 
   const SessionStats& stats() const { return stats_; }
+  // The transport's coalescing counters (transport/dialer.h).
+  Dialer::Counters coalescing() { return dialer_ ? dialer_->counters() : Dialer::Counters(); }
 
  private:
   using Clock = std::chrono::steady_clock;
