@@ -24,6 +24,15 @@ grep -qE "caller's deadline, [0-9.]+ µs \([0-9.]+×" "$report" || fail "no roun
 grep -qE "^CPU per round trip, .*: raw libzmq [0-9.]+ µs, libCm-zmq [0-9.]+ µs" "$report" || fail "no CPU per round trip"
 grep -qF "Each run's median, libCm-zmq / raw libzmq:" "$report" || fail "no per-run round-trip ratios"
 grep -qF "CPU per process (user + system)" "$report" || fail "no CPU per registration"
+grep -qE "^\| CPU-seconds from the first spawn until all were listed, .* \| [0-9.]+ \([0-9.]+ ms\) / " "$report" ||
+  fail "no CPU of the processes started at once"
+grep -qE "^\| … the same for plain libzmq until all were answered .* \| [0-9.]+ \([0-9.]+ ms\) / " "$report" ||
+  fail "no CPU of the plain libzmq processes started at once"
+grep -qE "^\| idle registered process, CPU .* \| [0-9]+ µs/s \|" "$report" || fail "no CPU of idle processes"
+grep -qE "^\| libCm-zmq CmMessageSend → relay → handler \| .* \| relay [0-9.]+ \|$" "$report" ||
+  fail "no throughput through a relay"
+grep -qE "^\| the same, the relay with \`CM_COALESCE=0\` \| .* \| relay [0-9.]+ \|$" "$report" ||
+  fail "no throughput through a relay that does not coalesce"
 # The send window must stop a flood of 8 MiB arrays to a receiver that reads nothing
 # well before its cap of 1000; without the window, all 64 of the second run go.
 grep -qE "^\| 64 MiB \| [0-9] of 1000 \(then refused\) \|" "$report" || fail "the send window did not hold a sender back"
