@@ -72,9 +72,21 @@ void Targets(const Results& r, std::ostream& out) {
   out << "## Targets\n\n" << Row({"target", "measured", "result"}) << Row({"---", "---", "---"});
   const RoundTripResults& rt = r.round_trip;
   if (rt.error.empty())
-    out << Row({"round trip within 1.05× raw libzmq (medians)",
-                Ratio(rt.cm.median_us, rt.zmq.median_us) + " (" + Us(rt.cm.median_us) + " vs " + Us(rt.zmq.median_us) + ")",
-                Verdict(rt.cm.median_us <= 1.05 * rt.zmq.median_us)});
+  {
+    // The runs' own ratios spread wider than the target's margin on this
+    // machine: the verdict says how many of them were within it.
+    std::string measured = Ratio(rt.cm.median_us, rt.zmq.median_us) + " (" + Us(rt.cm.median_us) + " vs " +
+                           Us(rt.zmq.median_us) + ")";
+    std::string verdict = Verdict(rt.cm.median_us <= 1.05 * rt.zmq.median_us);
+    if (!rt.run_ratios.empty()) {
+      auto [lo, hi] = std::minmax_element(rt.run_ratios.begin(), rt.run_ratios.end());
+      size_t within = static_cast<size_t>(
+          std::count_if(rt.run_ratios.begin(), rt.run_ratios.end(), [](double x) { return x <= 1.05; }));
+      measured += "; runs " + Format("%.2f", *lo) + "-" + Format("%.2f×", *hi);
+      verdict += " (" + std::to_string(within) + " of " + std::to_string(rt.run_ratios.size()) + " runs within)";
+    }
+    out << Row({"round trip within 1.05× raw libzmq (medians)", measured, verdict});
+  }
   else
     out << Row({"round trip within 1.05× raw libzmq", "section failed", "**miss**"});
   const ThroughputResults& t = r.throughput;
