@@ -89,6 +89,8 @@ Status Session::Start() {
   spec.port_count = domain_.port_count;
   spec.answers = false;  // peers answer through their own dialer
   spec.security = domain_.security;
+  const char* alarm = std::getenv("CM_RECEIVE_ALARM");  // "0": receives with time-outs (docs/api.md)
+  spec.alarm = alarm == nullptr || std::strcmp(alarm, "0") != 0;
   // "*", not "0.0.0.0": the same address, but libzmq takes any other text
   // for a possible interface name and lists the interfaces (a netlink
   // round trip, 0.15 ms per process start) before it parses it.

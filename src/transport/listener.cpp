@@ -1,6 +1,8 @@
 #include "transport/listener.h"
 
 #include <cerrno>
+#include <chrono>
+#include <cstdio>
 #include <random>
 
 #include "transport/context.h"
@@ -74,11 +76,32 @@ Status Listener::Open(const ListenSpec& spec, std::unique_ptr<Listener>* out) {
   }
   l->address_.endpoint = "tcp://" + spec.advertised_host + ":" + std::to_string(l->port_);
   l->monitor_ = std::make_unique<Monitor>(l->socket_, ZMQ_EVENT_DISCONNECTED);
+  // An inbox's receives sleep without a time-out, woken by an Alarm
+  // (alarm.h).  Without one they keep ZMQ_RCVTIMEO, which costs more but
+  // works the same.
+  if (!spec.answers && spec.alarm) {
+    char endpoint[64];
+    std::snprintf(endpoint, sizeof endpoint, "inproc://cm-alarm-%p", static_cast<void*>(l.get()));
+    try {
+      l->socket_.bind(endpoint);
+      if (Alarm::Open(endpoint, &l->alarm_).ok()) l->alarm_endpoint_ = endpoint;
+    } catch (const zmq::error_t&) {
+      // Receives keep their time-outs.
+    }
+  }
   *out = std::move(l);
   return Status::Ok();
 }
 
 bool Listener::Receive(Incoming* in, int timeout_ms) {
+  int flags = timeout_ms == 0 ? ZMQ_DONTWAIT : 0;
+  Alarm::Clock::time_point deadline;
+  bool alarmed = alarm_ && timeout_ms > 0;
+  if (alarmed) {
+    deadline = Alarm::Clock::now() + std::chrono::milliseconds(timeout_ms);
+    alarm_->Arm(deadline);
+    timeout_ms = -1;
+  }
   if (timeout_ms != 0 && timeout_ms != receive_timeout_ms_) {
     socket_.set(zmq::sockopt::rcvtimeo, timeout_ms);
     receive_timeout_ms_ = timeout_ms;
@@ -86,7 +109,16 @@ bool Listener::Receive(Incoming* in, int timeout_ms) {
   in->malformed = false;
   in->fd = -1;
   zmq::message_t& first = answers_ ? in->routing_id : in->frame;
-  if (zmq_msg_recv(first.handle(), socket_.handle(), timeout_ms != 0 ? 0 : ZMQ_DONTWAIT) < 0) return false;
+  for (;;) {
+    if (zmq_msg_recv(first.handle(), socket_.handle(), flags) < 0) {
+      if (alarmed) alarm_->Disarm();
+      return false;  // none came, or a signal
+    }
+    if (!alarm_ || first.size() != 0 || !Alarm::IsTick(first)) break;
+    // A tick: this wait's deadline, or a late one of an earlier wait.
+    if (alarmed && Alarm::Clock::now() >= deadline) return false;
+  }
+  if (alarmed) alarm_->Disarm();
   if (answers_) {
     if (!in->routing_id.more()) {  // cannot happen with ROUTER; be safe
       in->malformed = true;

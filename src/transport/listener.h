@@ -16,6 +16,7 @@
 #include <zmq.hpp>
 
 #include "transport/address.h"
+#include "transport/alarm.h"
 #include "transport/monitor.h"
 #include "transport/security.h"
 #include "util/status.h"
@@ -33,6 +34,9 @@ struct ListenSpec {
   // name server); an inbox only receives (a DEALER: one part per message
   // instead of two, as peers never need an answer on that connection).
   bool answers = true;
+  // An inbox's receives sleep without a time-out and are woken by an Alarm
+  // (alarm.h); false: with ZMQ_RCVTIMEO, as before (CM_RECEIVE_ALARM=0).
+  bool alarm = true;
   Security security;  // the domain's secret, if it has one
 };
 
@@ -60,7 +64,12 @@ class Listener {
   // wake, where zmq_poll on the socket makes about four.  So the session
   // goes straight to a waiting receive, not to a non-blocking one first (one
   // more poll each time the queue is empty: a round trip pays it twice).
+  // An inbox sleeps without a time-out, woken by its Alarm at the deadline:
+  // a sleep with a time-out costs a kernel timer (alarm.h).
   bool Receive(Incoming* in, int timeout_ms = 0);
+  // Ticks the alarm sent (for tests; 0 without one).
+  uint64_t alarm_ticks() const { return alarm_ ? alarm_->ticks_sent() : 0; }
+  const std::string& alarm_endpoint() const { return alarm_endpoint_; }  // "" without an alarm
   // Send `frame` back over the connection `routing_id` came on; false when
   // that connection is gone (or its queue is full), or this is an inbox.
   bool Reply(const zmq::message_t& routing_id, zmq::message_t& frame);
@@ -75,6 +84,8 @@ class Listener {
   int receive_timeout_ms_ = -1;  // the socket's ZMQ_RCVTIMEO
   zmq::socket_t socket_;
   std::unique_ptr<Monitor> monitor_;
+  std::unique_ptr<Alarm> alarm_;  // inboxes only: wakes receives that sleep without a time-out
+  std::string alarm_endpoint_;    // inproc, where its ticks come in
   Address address_;
   int port_ = 0;
 };
