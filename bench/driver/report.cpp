@@ -181,7 +181,7 @@ void RoundTrip(const Results& all, std::ostream& out) {
     return text;
   };
   out << "Each run's median, libCm-zmq / raw libzmq: " << list(r.run_ratios) << ".\n\n";
-  out << "What the library's two structural choices cost in raw libzmq, measured next, the same way but with "
+  out << "What two structural choices cost in raw libzmq, measured next, the same way but with "
          "only these three interleaved: raw libzmq over one connection (the DEALER/ROUTER above) "
       << Us(r.zmq_one.median_us) << "; over two connections, one each way, as the library's requests and replies "
          "travel from each process's dialer to the other's listener (a PUSH to the peer's PULL, which sends each "
@@ -189,14 +189,24 @@ void RoundTrip(const Results& all, std::ostream& out) {
       << Us(r.zmq_two.median_us) << " (" << Ratio(r.zmq_two.median_us, r.zmq_one.median_us)
       << "; each run: " << list(r.two_run_ratios)
       << "); and over two connections with every receive given a time-out of 100 ms (`ZMQ_RCVTIMEO`), as the "
-         "library's wait loop gives its receives one, up to its next link check or the caller's deadline, "
+         "library's wait loop gave its receives one until 2026-12-04 (up to its next link check or the caller's "
+         "deadline; now its alarm thread wakes it instead: below), "
       << Us(r.zmq_two_timed.median_us) << " (" << Ratio(r.zmq_two_timed.median_us, r.zmq_one.median_us)
       << "; each run: " << list(r.timed_run_ratios) << "; medians, / one connection).\n\n";
   out << "CPU per round trip, the client's and the echo's processes together (user + system, every thread; "
       << Thousands(static_cast<double>(r.cpu_round_trips)) << " and " << Thousands(2.0 * static_cast<double>(r.cpu_round_trips))
       << " round trips run natively, one pair of processes at a time, the difference / "
-      << Thousands(static_cast<double>(r.cpu_round_trips)) << "): raw libzmq " << Us(r.cpu_zmq_us) << ", libCm-zmq "
-      << Us(r.cpu_cm_us) << " (" << Format("%+.1f µs", r.cpu_cm_us - r.cpu_zmq_us) << ").\n\n";
+      << Thousands(static_cast<double>(r.cpu_round_trips)) << "; the median of " << r.pair_rounds
+      << " rounds, the three ways in turn): raw libzmq " << Us(r.cpu_zmq_us) << ", libCm-zmq "
+      << Us(r.cpu_cm_us) << " (" << Format("%+.1f µs", r.cpu_cm_us - r.cpu_zmq_us)
+      << "), and libCm-zmq with `CM_RECEIVE_ALARM=0` in both processes " << Us(r.cpu_cm_timed_us)
+      << " (every receive that may sleep given a time-out, as before the alarm: docs/architecture.md, "
+         "\"Receiving\").  The time per round trip of these same runs (the client's, from its start to its "
+         "end, the difference / "
+      << Thousands(static_cast<double>(r.cpu_round_trips)) << ", the median of the rounds; each a mean, not a median): raw libzmq "
+      << Us(r.pair_zmq_us) << ", libCm-zmq " << Us(r.pair_cm_us) << " (" << Ratio(r.pair_cm_us, r.pair_zmq_us)
+      << "), with `CM_RECEIVE_ALARM=0` " << Us(r.pair_cm_timed_us) << " (" << Ratio(r.pair_cm_timed_us, r.pair_zmq_us)
+      << ").\n\n";
   RoundTripInstructionCounts(r.instructions, out);
 }
 
@@ -458,19 +468,21 @@ void TwoMisses(const Results& all, std::ostream& out) {
            "nanosecond (`/usr/bin/time` over 100,000 round trips, 2026-11-25: 20-22 µs of user time per process "
            "and round trip through the library, 18 µs in raw libzmq).  ";
   out << "Section 1 "
-         "measures the library's two structural choices in raw libzmq: requests and replies travel on two TCP "
+         "measures what the library's structure cost in raw libzmq: requests and replies travel on two TCP "
          "connections, one each way";
   const RoundTripResults& rt = all.round_trip;
   if (rt.error.empty())
     out << " (" << Ratio(rt.zmq_two.median_us, rt.zmq_one.median_us)
-        << " of the one-connection round trip in this run), and the wait loop gives every receive a time-out ("
+        << " of the one-connection round trip in this run), and the wait loop gave every receive a time-out ("
         << Ratio(rt.zmq_two_timed.median_us, rt.zmq_one.median_us) << " with both)";
   else
-    out << ", and the wait loop gives every receive a time-out";
-  out << ".  The time-out was tried away on 2026-11-25: a thread of the library's own let the wait sleep "
-         "without one, sending a tick to the process's own listener at the deadline; alternated with the "
-         "library without it, 4 runs each of section 1 gave 1.03-1.12× with the thread and 1.04-1.09× without, "
-         "so it was dropped.  One connection for both would take one ROUTER per process that both "
+    out << ", and the wait loop gave every receive a time-out";
+  out << ".  The time-out is gone since 2026-12-04: the receive sleeps without one and the Listener's alarm "
+         "thread wakes it at the deadline (docs/architecture.md, \"Receiving\"), which took the library's round "
+         "trip from 1.07-1.09× to 0.98-1.03× of raw libzmq in runs of section 1 on a quiet machine; the pairs "
+         "of processes above measure it again with and without (`CM_RECEIVE_ALARM=0`) in this run.  (A first try "
+         "on 2026-11-25, on a machine whose runs ranged over 0.97-1.16×, could not tell it apart.)  "
+"One connection for both would take one ROUTER per process that both "
          "binds and connects, with two processes that first send to each other at the same moment arbitrated "
          "(libzmq aborts on a connect whose routing id an incoming connection already holds: "
          "`Assertion failed: !has_out_pipe (routing_id) (src/router.cpp:463)`, libzmq 4.3.4), and the "

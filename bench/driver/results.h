@@ -59,8 +59,13 @@ struct RoundTripResults {
   // CPU per round trip of a client and an echo process together (user +
   // system, every thread), run natively one pair at a time: N and 2N round
   // trips, the difference / N.
+  // The same, the library with CM_RECEIVE_ALARM=0 (receives with a
+  // time-out, as before the alarm); and the time per round trip of these
+  // runs (the client's, from its start to its end, 2N less N, / N).
   size_t cpu_round_trips = 0;  // N
-  double cpu_zmq_us = 0, cpu_cm_us = 0;
+  int pair_rounds = 0;         // each figure the median of this many
+  double cpu_zmq_us = 0, cpu_cm_us = 0, cpu_cm_timed_us = 0;
+  double pair_zmq_us = 0, pair_cm_us = 0, pair_cm_timed_us = 0;
   RoundTripInstructions instructions;
 };
 

@@ -21,6 +21,7 @@
 namespace bench {
 namespace {
 
+constexpr int kPairRounds = 3;  // of the pairs of processes (CPU per round trip)
 constexpr int kBlocks = 100;  // ~25 ms per transport and block: the load here changes faster than seconds
 
 class PingPong {
@@ -171,11 +172,23 @@ std::vector<std::vector<double>> Interleave(const std::vector<Way>& ways, const 
   return us;
 }
 
-// CPU (ms) of one client process and one echo process doing `n` round trips:
-// raw libzmq (zmq-ping against zmq-echo-once) or the library (cm-ping
-// against echo-once).  Both exit by themselves; their time is the children's.
-double PairCpuMs(Setup& setup, bool cm, size_t n) {
+// One client process and one echo process doing `n` round trips: raw
+// libzmq (zmq-ping against zmq-echo-once) or the library (cm-ping against
+// echo-once), the library's both with CM_RECEIVE_ALARM=0 if `timed`.  Both
+// exit by themselves.  Their CPU (ms, the children's) and the time from the
+// client's start to its end (ms).
+enum class Pair { kZmq, kCm, kCmTimed };
+struct PairCost {
+  double cpu_ms = 0, wall_ms = 0;
+};
+PairCost RunPair(Setup& setup, Pair pair, size_t n) {
   const std::string count = std::to_string(n), tag = std::to_string(n);
+  bool cm = pair != Pair::kZmq;
+  if (pair == Pair::kCmTimed) setenv("CM_RECEIVE_ALARM", "0", 1);  // read when each child's session starts
+  struct Restore {
+    ~Restore() { unsetenv("CM_RECEIVE_ALARM"); }
+  } restore;
+  PairCost cost;
   double before = ChildrenCpuMs();
   Child echo, client;
   std::vector<std::string> argv = {setup.Program("cm_bench_sender")};
@@ -186,10 +199,13 @@ double PairCpuMs(Setup& setup, bool cm, size_t n) {
     std::string endpoint = StartPeer(&echo, setup.RawPeer({"zmq-echo-once", count}));
     argv.insert(argv.end(), {"zmq-ping", endpoint, count});
   }
+  Clock::time_point start = Clock::now();
   if (!client.Start(argv, Child::Output::kDiscard)) throw Failure("cannot start cm_bench_sender");
   if (client.Join() != 0) throw Failure(argv[1] + ": a round trip failed");
+  cost.wall_ms = NanosBetween(start, Clock::now()) / 1e6;
   if (echo.Join() != 0) throw Failure(std::string(cm ? "echo-once" : "zmq-echo-once") + " failed");
-  return ChildrenCpuMs() - before;
+  cost.cpu_ms = ChildrenCpuMs() - before;
+  return cost;
 }
 
 Latency Summarize(std::vector<double>& us) {
@@ -245,11 +261,28 @@ RoundTripResults MeasureRoundTrip(Setup& setup, const Options& options) {
   // that a slower moment of the machine falls on both.
   r.cpu_round_trips = static_cast<size_t>(std::max(1, options.round_trips));
   size_t n = r.cpu_round_trips;
-  double zmq_n = PairCpuMs(setup, false, n), cm_n = PairCpuMs(setup, true, n);
-  double zmq_2n = PairCpuMs(setup, false, 2 * n), cm_2n = PairCpuMs(setup, true, 2 * n);
-  r.cpu_zmq_us = (zmq_2n - zmq_n) * 1e3 / static_cast<double>(n);
-  r.cpu_cm_us = (cm_2n - cm_n) * 1e3 / static_cast<double>(n);
-  Say("CPU per round trip, client and echo together: zmq %.1f us, cm %.1f us", r.cpu_zmq_us, r.cpu_cm_us);
+  // Three rounds, the ways in a different order each, and the median of
+  // each way's three differences: one pair of runs alone swung by 10 µs.
+  const Pair pairs[] = {Pair::kZmq, Pair::kCm, Pair::kCmTimed};
+  std::vector<double> cpu[3], wall[3];
+  for (int round = 0; round < kPairRounds; ++round) {
+    for (int k = 0; k < 3; ++k) {
+      int i = (k + round) % 3;
+      PairCost once = RunPair(setup, pairs[i], n), twice = RunPair(setup, pairs[i], 2 * n);
+      cpu[i].push_back((twice.cpu_ms - once.cpu_ms) * 1e3 / static_cast<double>(n));
+      wall[i].push_back((twice.wall_ms - once.wall_ms) * 1e3 / static_cast<double>(n));
+    }
+  }
+  r.pair_rounds = kPairRounds;
+  r.cpu_zmq_us = Percentile(cpu[0], 50);
+  r.cpu_cm_us = Percentile(cpu[1], 50);
+  r.cpu_cm_timed_us = Percentile(cpu[2], 50);
+  r.pair_zmq_us = Percentile(wall[0], 50);
+  r.pair_cm_us = Percentile(wall[1], 50);
+  r.pair_cm_timed_us = Percentile(wall[2], 50);
+  Say("CPU per round trip, client and echo together: zmq %.1f us, cm %.1f us, cm with CM_RECEIVE_ALARM=0 %.1f us; "
+      "time per round trip %.1f / %.1f / %.1f us",
+      r.cpu_zmq_us, r.cpu_cm_us, r.cpu_cm_timed_us, r.pair_zmq_us, r.pair_cm_us, r.pair_cm_timed_us);
   r.instructions = MeasureRoundTripInstructions(setup, options);
   return r;
 }

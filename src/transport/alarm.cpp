@@ -43,7 +43,10 @@ void Alarm::Arm(Clock::time_point deadline) {
     pthread_sigmask(SIG_SETMASK, &old, nullptr);
     return;  // it reads deadline_ before it first sleeps
   }
-  if (at < sleeping_until_.load()) {
+  // Waits time out in whole milliseconds, so a deadline that moves earlier
+  // by less than one (the next link check, rounded up from each wait's
+  // start) is not worth waking the thread for: it ticks at most 1 ms late.
+  if (at + kSlack < sleeping_until_.load()) {
     std::lock_guard<std::mutex> lock(mutex_);
     wake_.notify_one();
   }

@@ -13,8 +13,9 @@
 // an empty message ("a tick") over inproc to the owner's socket, which
 // wakes the receive.  Publishing a deadline is two atomic operations, no
 // system call, as long as it is not earlier than the one the thread already
-// sleeps towards: a loop of waits with the same time-out wakes the thread
-// once per deadline that actually passes, not once per wait.
+// sleeps towards (by more than 1 ms: a tick may come that late): a loop of
+// waits with the same time-out wakes the thread once per deadline that
+// actually passes, not once per wait.
 //
 // A tick may arrive late (after the wait it was meant for ended): the
 // receiver recognises it (an empty frame from no connection, IsTick) and
@@ -51,7 +52,8 @@ class Alarm {
   Alarm(const Alarm&) = delete;
   Alarm& operator=(const Alarm&) = delete;
 
-  // The receive about to sleep must be woken at `deadline` (once).
+  // The receive about to sleep must be woken at `deadline` (once; at most
+  // 1 ms late).
   void Arm(Clock::time_point deadline);
   // It woke for something else first: no tick is owed any more (one may
   // still come, already on its way).
@@ -66,6 +68,7 @@ class Alarm {
 
  private:
   static constexpr int64_t kNone = INT64_MAX;
+  static constexpr int64_t kSlack = std::chrono::duration_cast<Clock::duration>(std::chrono::milliseconds(1)).count();
   Alarm() = default;
   static int64_t Ticks(Clock::time_point t) { return t.time_since_epoch().count(); }
   void Loop();
