@@ -197,16 +197,16 @@ void RoundTrip(const Results& all, std::ostream& out) {
       << Thousands(static_cast<double>(r.cpu_round_trips)) << " and " << Thousands(2.0 * static_cast<double>(r.cpu_round_trips))
       << " round trips run natively, one pair of processes at a time, the difference / "
       << Thousands(static_cast<double>(r.cpu_round_trips)) << "; the median of " << r.pair_rounds
-      << " rounds, the three ways in turn): raw libzmq " << Us(r.cpu_zmq_us) << ", libCm-zmq "
-      << Us(r.cpu_cm_us) << " (" << Format("%+.1f µs", r.cpu_cm_us - r.cpu_zmq_us)
-      << "), and libCm-zmq with `CM_RECEIVE_ALARM=0` in both processes " << Us(r.cpu_cm_timed_us)
-      << " (every receive that may sleep given a time-out, as before the alarm: docs/architecture.md, "
-         "\"Receiving\").  The time per round trip of these same runs (the client's, from its start to its "
-         "end, the difference / "
-      << Thousands(static_cast<double>(r.cpu_round_trips)) << ", the median of the rounds; each a mean, not a median): raw libzmq "
-      << Us(r.pair_zmq_us) << ", libCm-zmq " << Us(r.pair_cm_us) << " (" << Ratio(r.pair_cm_us, r.pair_zmq_us)
-      << "), with `CM_RECEIVE_ALARM=0` " << Us(r.pair_cm_timed_us) << " (" << Ratio(r.pair_cm_timed_us, r.pair_zmq_us)
-      << ").\n\n";
+      << " rounds, the two ways in turn): raw libzmq " << Us(r.cpu_zmq_us) << ", libCm-zmq "
+      << Us(r.cpu_cm_us) << " (" << Format("%+.1f µs", r.cpu_cm_us - r.cpu_zmq_us) << ").\n\n";
+  out << "The library's alarm (since 2026-12-04: a wait sleeps in a receive without a time-out, and a thread of "
+         "the library's own wakes it at its deadline; docs/architecture.md, \"Receiving\"), one side of the round "
+         "trip at a time, measured next the same way, with only these two interleaved ("
+      << Thousands(static_cast<double>(r.alarm_round_trips))
+      << " round trips each per run): the driver against the echo above " << Us(r.cm_alarm.median_us)
+      << ", against an echo started with `CM_RECEIVE_ALARM=0` (its receives given a time-out, as before) "
+      << Us(r.cm_echo_timed.median_us) << " (" << Ratio(r.cm_echo_timed.median_us, r.cm_alarm.median_us)
+      << "; each run: " << list(r.alarm_run_ratios) << "; medians).\n\n";
   RoundTripInstructionCounts(r.instructions, out);
 }
 
@@ -479,8 +479,8 @@ void TwoMisses(const Results& all, std::ostream& out) {
     out << ", and the wait loop gave every receive a time-out";
   out << ".  The time-out is gone since 2026-12-04: the receive sleeps without one and the Listener's alarm "
          "thread wakes it at the deadline (docs/architecture.md, \"Receiving\"), which took the library's round "
-         "trip from 1.07-1.09× to 0.98-1.03× of raw libzmq in runs of section 1 on a quiet machine; the pairs "
-         "of processes above measure it again with and without (`CM_RECEIVE_ALARM=0`) in this run.  (A first try "
+         "trip from 1.07-1.09× to 0.97-1.03× of raw libzmq in runs of section 1 on a quiet machine (10 runs before, "
+         "30 after); section 1 measures it in this run on one side of the round trip, an echo with and without it.  (A first try "
          "on 2026-11-25, on a machine whose runs ranged over 0.97-1.16×, could not tell it apart.)  "
 "One connection for both would take one ROUTER per process that both "
          "binds and connects, with two processes that first send to each other at the same moment arbitrated "

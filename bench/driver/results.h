@@ -58,14 +58,15 @@ struct RoundTripResults {
   std::vector<double> timed_run_ratios;  // each run's median, two with receive time-outs / one
   // CPU per round trip of a client and an echo process together (user +
   // system, every thread), run natively one pair at a time: N and 2N round
-  // trips, the difference / N.
-  // The same, the library with CM_RECEIVE_ALARM=0 (receives with a
-  // time-out, as before the alarm); and the time per round trip of these
-  // runs (the client's, from its start to its end, 2N less N, / N).
+  // trips, the difference / N; the median of pair_rounds such.
   size_t cpu_round_trips = 0;  // N
-  int pair_rounds = 0;         // each figure the median of this many
-  double cpu_zmq_us = 0, cpu_cm_us = 0, cpu_cm_timed_us = 0;
-  double pair_zmq_us = 0, pair_cm_us = 0, pair_cm_timed_us = 0;
+  int pair_rounds = 0;
+  double cpu_zmq_us = 0, cpu_cm_us = 0;
+  // Measured apart, interleaved with each other only: the library against
+  // an echo with the alarm (the default) and one with CM_RECEIVE_ALARM=0.
+  int alarm_round_trips = 0;  // per way and run
+  Latency cm_alarm, cm_echo_timed;
+  std::vector<double> alarm_run_ratios;  // each run's median, echo with CM_RECEIVE_ALARM=0 / with the alarm
   RoundTripInstructions instructions;
 };
 

@@ -172,23 +172,11 @@ std::vector<std::vector<double>> Interleave(const std::vector<Way>& ways, const 
   return us;
 }
 
-// One client process and one echo process doing `n` round trips: raw
-// libzmq (zmq-ping against zmq-echo-once) or the library (cm-ping against
-// echo-once), the library's both with CM_RECEIVE_ALARM=0 if `timed`.  Both
-// exit by themselves.  Their CPU (ms, the children's) and the time from the
-// client's start to its end (ms).
-enum class Pair { kZmq, kCm, kCmTimed };
-struct PairCost {
-  double cpu_ms = 0, wall_ms = 0;
-};
-PairCost RunPair(Setup& setup, Pair pair, size_t n) {
+// CPU (ms, the children's) of one client process and one echo process
+// doing `n` round trips: raw libzmq (zmq-ping against zmq-echo-once) or the
+// library (cm-ping against echo-once).  Both exit by themselves.
+double PairCpuMs(Setup& setup, bool cm, size_t n) {
   const std::string count = std::to_string(n), tag = std::to_string(n);
-  bool cm = pair != Pair::kZmq;
-  if (pair == Pair::kCmTimed) setenv("CM_RECEIVE_ALARM", "0", 1);  // read when each child's session starts
-  struct Restore {
-    ~Restore() { unsetenv("CM_RECEIVE_ALARM"); }
-  } restore;
-  PairCost cost;
   double before = ChildrenCpuMs();
   Child echo, client;
   std::vector<std::string> argv = {setup.Program("cm_bench_sender")};
@@ -199,13 +187,10 @@ PairCost RunPair(Setup& setup, Pair pair, size_t n) {
     std::string endpoint = StartPeer(&echo, setup.RawPeer({"zmq-echo-once", count}));
     argv.insert(argv.end(), {"zmq-ping", endpoint, count});
   }
-  Clock::time_point start = Clock::now();
   if (!client.Start(argv, Child::Output::kDiscard)) throw Failure("cannot start cm_bench_sender");
   if (client.Join() != 0) throw Failure(argv[1] + ": a round trip failed");
-  cost.wall_ms = NanosBetween(start, Clock::now()) / 1e6;
   if (echo.Join() != 0) throw Failure(std::string(cm ? "echo-once" : "zmq-echo-once") + " failed");
-  cost.cpu_ms = ChildrenCpuMs() - before;
-  return cost;
+  return ChildrenCpuMs() - before;
 }
 
 Latency Summarize(std::vector<double>& us) {
@@ -220,7 +205,7 @@ Latency Summarize(std::vector<double>& us) {
 
 RoundTripResults MeasureRoundTrip(Setup& setup, const Options& options) {
   RoundTripResults r;
-  Child tcp_peer, zmq_peer, zmq_two_peer, zmq_timed_peer, cm_peer;
+  Child tcp_peer, zmq_peer, zmq_two_peer, zmq_timed_peer, cm_peer, cm_timed_peer;
   std::string port = StartPeer(&tcp_peer, setup.RawPeer({"tcp-echo", std::to_string(r.payload)}));
   std::string endpoint = StartPeer(&zmq_peer, setup.RawPeer({"zmq-echo"}));
   StartPeer(&cm_peer, setup.CmPeer({"echo", "bench_echo"}));
@@ -252,37 +237,46 @@ RoundTripResults MeasureRoundTrip(Setup& setup, const Options& options) {
   r.zmq_one = Summarize(us[0]);
   r.zmq_two = Summarize(us[1]);
   r.zmq_two_timed = Summarize(us[2]);
+  // The alarm (docs/architecture.md, "Receiving"), one side of the round
+  // trip at a time: the same client against an echo whose receives sleep
+  // without a time-out (the default) and one whose receives have one
+  // (CM_RECEIVE_ALARM=0, read when its session starts); half as many round
+  // trips.
+  setenv("CM_RECEIVE_ALARM", "0", 1);
+  StartPeer(&cm_timed_peer, setup.CmPeer({"echo", "bench_echo_timed"}));
+  unsetenv("CM_RECEIVE_ALARM");
+  CmPingPong cm_timed("bench_echo_timed", r.payload);
+  Options half = options;
+  half.round_trips = std::max(1, options.round_trips / 2);
+  r.alarm_round_trips = half.round_trips;
+  us = Interleave({{"libCm-zmq", &cm}, {"libCm-zmq, its echo with CM_RECEIVE_ALARM=0", &cm_timed}}, half, 0, 1,
+                  &r.alarm_run_ratios);
+  ReadAcknowledgements();
+  r.cm_alarm = Summarize(us[0]);
+  r.cm_echo_timed = Summarize(us[1]);
   Say("round trip: tcp %.1f us, zmq %.1f us, cm %.1f us (medians); zmq over one connection %.1f us, over two %.1f us, "
-      "with time-outs %.1f us",
+      "with time-outs %.1f us; cm %.1f us against an echo with CM_RECEIVE_ALARM=0 %.1f us",
       r.tcp.median_us, r.zmq.median_us, r.cm.median_us, r.zmq_one.median_us, r.zmq_two.median_us,
-      r.zmq_two_timed.median_us);
+      r.zmq_two_timed.median_us, r.cm_alarm.median_us, r.cm_echo_timed.median_us);
   // CPU per round trip, the two processes together: N and 2N, so that
   // starting, registering and exiting cancel out; the two ways in turn, so
   // that a slower moment of the machine falls on both.
   r.cpu_round_trips = static_cast<size_t>(std::max(1, options.round_trips));
   size_t n = r.cpu_round_trips;
-  // Three rounds, the ways in a different order each, and the median of
-  // each way's three differences: one pair of runs alone swung by 10 µs.
-  const Pair pairs[] = {Pair::kZmq, Pair::kCm, Pair::kCmTimed};
-  std::vector<double> cpu[3], wall[3];
+  // Three rounds, the two ways in turn, and the median of each way's three
+  // differences: one pair of runs alone swung by several µs.
+  std::vector<double> cpu[2];
   for (int round = 0; round < kPairRounds; ++round) {
-    for (int k = 0; k < 3; ++k) {
-      int i = (k + round) % 3;
-      PairCost once = RunPair(setup, pairs[i], n), twice = RunPair(setup, pairs[i], 2 * n);
-      cpu[i].push_back((twice.cpu_ms - once.cpu_ms) * 1e3 / static_cast<double>(n));
-      wall[i].push_back((twice.wall_ms - once.wall_ms) * 1e3 / static_cast<double>(n));
+    for (int k = 0; k < 2; ++k) {
+      bool cm = (k + round) % 2 == 1;
+      double once = PairCpuMs(setup, cm, n), twice = PairCpuMs(setup, cm, 2 * n);
+      cpu[cm].push_back((twice - once) * 1e3 / static_cast<double>(n));
     }
   }
   r.pair_rounds = kPairRounds;
   r.cpu_zmq_us = Percentile(cpu[0], 50);
   r.cpu_cm_us = Percentile(cpu[1], 50);
-  r.cpu_cm_timed_us = Percentile(cpu[2], 50);
-  r.pair_zmq_us = Percentile(wall[0], 50);
-  r.pair_cm_us = Percentile(wall[1], 50);
-  r.pair_cm_timed_us = Percentile(wall[2], 50);
-  Say("CPU per round trip, client and echo together: zmq %.1f us, cm %.1f us, cm with CM_RECEIVE_ALARM=0 %.1f us; "
-      "time per round trip %.1f / %.1f / %.1f us",
-      r.cpu_zmq_us, r.cpu_cm_us, r.cpu_cm_timed_us, r.pair_zmq_us, r.pair_cm_us, r.pair_cm_timed_us);
+  Say("CPU per round trip, client and echo together: zmq %.1f us, cm %.1f us", r.cpu_zmq_us, r.cpu_cm_us);
   r.instructions = MeasureRoundTripInstructions(setup, options);
   return r;
 }
