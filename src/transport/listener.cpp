@@ -114,7 +114,7 @@ bool Listener::Receive(Incoming* in, int timeout_ms) {
       if (alarmed) alarm_->Disarm();
       return false;  // none came, or a signal
     }
-    if (!alarm_ || first.size() != 0 || !Alarm::IsTick(first)) break;
+    if (!alarm_ || !Alarm::IsTick(first)) break;  // IsTick looks at the size first: cheap
     // A tick: this wait's deadline, or a late one of an earlier wait.
     if (alarmed && Alarm::Clock::now() >= deadline) return false;
   }
