@@ -54,6 +54,12 @@ int MsUntil(std::chrono::steady_clock::time_point t,
   return us <= 0 ? 0 : static_cast<int>((us + 999) / 1000);  // round up: never return early
 }
 
+// A feature on by default that `variable`=0 turns off (docs/api.md, environment).
+bool NotTurnedOff(const char* variable) {
+  const char* value = std::getenv(variable);
+  return value == nullptr || std::strcmp(value, "0") != 0;
+}
+
 void CloseAtExit() { Session::Instance().Close(); }
 
 // Rate limit for warnings about traffic we drop (a flood must not become a
@@ -89,8 +95,7 @@ Status Session::Start() {
   spec.port_count = domain_.port_count;
   spec.answers = false;  // peers answer through their own dialer
   spec.security = domain_.security;
-  const char* alarm = std::getenv("CM_RECEIVE_ALARM");  // "0": receives with time-outs (docs/api.md)
-  spec.alarm = alarm == nullptr || std::strcmp(alarm, "0") != 0;
+  spec.alarm = NotTurnedOff("CM_RECEIVE_ALARM");  // "0": receives with time-outs
   // "*", not "0.0.0.0": the same address, but libzmq takes any other text
   // for a possible interface name and lists the interfaces (a netlink
   // round trip, 0.15 ms per process start) before it parses it.
@@ -101,9 +106,8 @@ Status Session::Start() {
     return s;
   }
   address_text_ = listener_->address().ToString();
-  const char* coalesce = std::getenv("CM_COALESCE");  // "0": every message alone (docs/api.md)
   dialer_ = std::make_unique<Dialer>(listener_->address().incarnation, domain_.security,
-                                     coalesce == nullptr || std::strcmp(coalesce, "0") != 0);
+                                     NotTurnedOff("CM_COALESCE"));  // "0": every message alone
   names_ = std::make_unique<NameClient>(domain_, listener_->address().incarnation);
   if (name_.empty()) name_ = host_ + "_" + std::to_string(getpid());
   names_->set_sender(name_);

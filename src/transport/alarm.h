@@ -2,11 +2,12 @@
 //
 // Why: a ZeroMQ receive with a time-out (ZMQ_RCVTIMEO) sleeps in poll()
 // with a time-out, and the kernel arms and cancels a high-resolution timer
-// for every such sleep.  On this project's virtual machines that costs the
-// round trip more than all of the library's own work: in raw libzmq, two
-// connections with time-outs gave 1.07-1.08x the round trip of two without,
-// on a quiet machine (bench/BENCHMARKS.md, section 1).  A round trip waits
-// twice, each time with a deadline (the caller's, or the next link check).
+// for every such sleep.  A round trip waits twice, each time with a
+// deadline (the caller's, or the next link check).  On 2026-12-04, on one
+// quiet virtual machine, the library's round trip was 1.05-1.09x raw
+// libzmq's with time-outs and 0.96-1.04x with this alarm in most runs of
+// bench/BENCHMARKS.md section 1; changing one side alone saved 0-2%
+// (docs/architecture.md, "Receiving").
 //
 // So the owner's receive sleeps without a time-out, and a thread of the
 // Alarm's own sleeps until the deadline the owner published and then sends
