@@ -478,10 +478,9 @@ void TwoMisses(const Results& all, std::ostream& out) {
   else
     out << ", and the wait loop gave every receive a time-out";
   out << ".  The time-out is gone since 2026-12-04: the receive sleeps without one and the Listener's alarm "
-         "thread wakes it at the deadline (docs/architecture.md, \"Receiving\"), which took the library's round "
-         "trip from 1.05-1.09× of raw libzmq (4 invocations of section 1 with the time-out) to 0.96-1.04× in 8 of 9 "
-         "invocations with the alarm (one gave 1.04-1.06×), on one quiet machine; section 1 measures it in this run "
-         "on one side of the round trip only, an echo with and without it (1.00×, 1.02× and 1.07× in three runs on 2026-12-04).  (A first try "
+         "thread wakes it at the deadline; docs/architecture.md, \"Receiving\", gives the runs before and after it "
+         "on one machine.  Section 1 measures it in this run on one side of the round trip only, an echo with and "
+         "without it.  (A first try "
          "on 2026-11-25, on a machine whose runs ranged over 0.97-1.16×, could not tell it apart.)  "
 "One connection for both would take one ROUTER per process that both "
          "binds and connects, with two processes that first send to each other at the same moment arbitrated "
