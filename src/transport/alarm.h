@@ -5,9 +5,9 @@
 // for every such sleep.  A round trip waits twice, each time with a
 // deadline (the caller's, or the next link check).  On 2026-12-04, on one
 // quiet virtual machine, the library's round trip was 1.05-1.09x raw
-// libzmq's with time-outs and 0.97-1.02x with this alarm in 10 of 12
-// invocations of bench/BENCHMARKS.md section 1 (1.05x and 1.07x in the
-// other two): docs/architecture.md, "Receiving".
+// libzmq's with time-outs and 0.97-1.02x with this alarm in 10 of 13
+// invocations of bench/BENCHMARKS.md section 1 (1.05-1.08x in the other
+// three): docs/architecture.md, "Receiving".
 //
 // So the owner's receive sleeps without a time-out, and a thread of the
 // Alarm's own sleeps until the deadline the owner published and then sends
