@@ -78,8 +78,7 @@ Session& Session::Instance() {
   return *session;
 }
 
-Status Session::Start() {
-  if (started_) return Status::Ok();
+Status Session::StartListening() {
   Status s = LoadDomain("", &domain_);
   if (!s.ok()) {
     CM_ERROR("%s", s.message().c_str());
@@ -193,7 +192,7 @@ void Session::Close() {
   callbacks_.clear();
   read_ahead_.clear();
   inbox_ = Incoming();
-  inbox_at_ = 0;
+  inbox_at_ = inbox_size_ = 0;
   retired_.clear();
   handlers_.Clear();
   on_connect_ = nullptr;
@@ -551,7 +550,7 @@ size_t Session::QueueDepth() {
   // Counted in Cm messages: a ZeroMQ message may hold several (coalesced),
   // and so may the rest of the one being read.
   size_t frames =
-      CountFrames(static_cast<const char*>(inbox_.frame.data()) + inbox_at_, inbox_.frame.size() - inbox_at_);
+      CountFrames(static_cast<const char*>(inbox_.frame.data()) + inbox_at_, inbox_size_ - inbox_at_);
   for (const Incoming& queued : read_ahead_)
     frames += queued.malformed ? 1 : CountFrames(static_cast<const char*>(queued.frame.data()), queued.frame.size());
   return frames;
@@ -564,17 +563,19 @@ int Session::DispatchOne(int wait_ms) {
   // A sender holds back once we have not acknowledged its window's worth
   // (send_window.h): say what we dispatched well before that.
   if (read_since_ack_ >= SendWindow::kAckEveryBytes) SendAcks();
-  if (inbox_at_ == inbox_.frame.size()) {  // every frame of the last ZeroMQ message read: the next one
+  if (inbox_at_ == inbox_size_) {  // every frame of the last ZeroMQ message read: the next one
     // Inside a handler that waits, the handler's message may point into the
     // last ZeroMQ message: kept until the outermost dispatch ends.
-    if (dispatch_depth_ > 0 && inbox_.frame.size() > 0) retired_.push_back(std::move(inbox_.frame));
-    if (!NextIncoming(&inbox_, wait_ms)) {
-      inbox_at_ = inbox_.frame.size();
+    if (dispatch_depth_ > 0 && inbox_size_ > 0) retired_.push_back(std::move(inbox_.frame));
+    bool got = NextIncoming(&inbox_, wait_ms);
+    inbox_size_ = inbox_.frame.size();
+    if (!got) {
+      inbox_at_ = inbox_size_;
       return 0;
     }
     inbox_at_ = 0;
     if (inbox_.malformed) {
-      inbox_at_ = inbox_.frame.size();
+      inbox_at_ = inbox_size_;
       ++stats_.malformed;
       if (Every(&last_malformed_log)) CM_WARN("dropped a multi-part frame (%llu malformed so far)",
                                               static_cast<unsigned long long>(stats_.malformed));
@@ -600,7 +601,7 @@ int Session::DispatchOne(int wait_ms) {
   // delimited: its frames are dropped with it (seen as lost by their numbers).
   size_t used = 0;
   Status s = decoder_.DecodeFirst(static_cast<const char*>(inbox_.frame.data()) + inbox_at_,
-                                  inbox_.frame.size() - inbox_at_, &used, &env, &message);
+                                  inbox_size_ - inbox_at_, &used, &env, &message);
   inbox_at_ += used;
   if (!s.ok() || env.sender.empty()) {
     ++stats_.malformed;
@@ -669,9 +670,9 @@ int Session::DispatchOne(int wait_ms) {
 // 8 MiB array); a small one is left to be replaced by the next receive.
 void Session::ReleaseInbox() {
   if (!retired_.empty()) retired_.clear();
-  if (inbox_at_ == inbox_.frame.size() && inbox_at_ > kKeptInboxBytes) {
+  if (inbox_at_ == inbox_size_ && inbox_at_ > kKeptInboxBytes) {
     inbox_.frame.rebuild();
-    inbox_at_ = 0;
+    inbox_at_ = inbox_size_ = 0;
   }
 }
 
@@ -775,7 +776,7 @@ bool Session::Wait(double seconds) {
       // ahead) needs no receive: the sends its handler makes follow the last
       // ones without a pause, so a process that forwards a stream
       // coalesces what it forwards as its sender did.
-      if (wait_ms != 0 && inbox_at_ == inbox_.frame.size() && read_ahead_.empty()) {
+      if (wait_ms != 0 && inbox_at_ == inbox_size_ && read_ahead_.empty()) {
         SendIdleAcks();
         dialer_->Pause();
         if (dialer_->pending()) (void)dialer_->Flush();

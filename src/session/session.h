@@ -52,7 +52,7 @@ class Session {
 
   // Starts listening under the automatic name, unregistered (every other
   // call starts the session by itself when needed).
-  Status Start();
+  Status Start() { return started_ ? Status::Ok() : StartListening(); }
   Status Open(const std::string& name);
   void Close();
   bool is_open() const { return registered_; }
@@ -82,6 +82,7 @@ class Session {
   using Clock = std::chrono::steady_clock;
   Session() = default;
 
+  Status StartListening();  // Start() the first time
   Peer& PeerNamed(std::string_view name);
   Status Resolve(Peer& peer);
   void SetAddress(Peer& peer, const Address& address);
@@ -138,9 +139,12 @@ class Session {
   size_t dispatch_depth_ = 0;
   FrameDecoder decoder_;  // reused for every received frame (codec/frame.h)
   // The ZeroMQ message being read: one frame, or several (coalesced by the
-  // sender, codec/frame.h); inbox_at_ is where the next one starts.
+  // sender, codec/frame.h); inbox_at_ is where the next one starts, and
+  // inbox_size_ its size (asking the message is a call into libzmq, and
+  // the wait loop asks several times per message).
   Incoming inbox_;  // received into directly (no move per message)
   size_t inbox_at_ = 0;
+  size_t inbox_size_ = 0;
   std::vector<zmq::message_t> retired_;  // read, but a waiting handler's message may point into them
   std::deque<Incoming> read_ahead_;  // taken from the listener to be counted (cm:info)
   std::vector<Peer*> acks_owed_;     // peers whose seq_in moved since we acknowledged it
