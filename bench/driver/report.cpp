@@ -193,6 +193,21 @@ void RoundTrip(const Results& all, std::ostream& out) {
          "deadline; now its alarm thread wakes it instead: below), "
       << Us(r.zmq_two_timed.median_us) << " (" << Ratio(r.zmq_two_timed.median_us, r.zmq_one.median_us)
       << "; each run: " << list(r.timed_run_ratios) << "; medians, / one connection).\n\n";
+  if (r.segments_cm >= 0)
+    out << "TCP segments the machine sent per round trip, each way alone over "
+        << Thousands(static_cast<double>(r.segment_round_trips))
+        << " round trips (`OutSegs` of `/proc/net/snmp`: the whole machine's, so anything else running adds to "
+           "it): raw libzmq over one connection "
+        << Format("%.2f", r.segments_zmq) << ", over two " << Format("%.2f", r.segments_zmq_two) << ", libCm-zmq "
+        << Format("%.2f", r.segments_cm)
+        << ".  Over one connection each segment carries the data one way and the acknowledgement of the other; "
+           "a connection that carries data one way only makes the kernel send bare acknowledgements, one per "
+           "small segment or per two (3.0 to 4.0 segments per round trip from one run to the next).  They are "
+           "not what the two connections cost in time: with the receiving connections kept in delayed-ACK mode "
+           "(`TCP_QUICKACK` set to 0 at most every 10 ms per peer, on the descriptor `ZMQ_SRCFD` gives; a "
+           "throwaway build, 2026-12-04), the library sent 3.0 segments per round trip instead of 4.0, and its "
+           "round trip was 0.96-1.03× raw libzmq (median 1.02×) in 5 invocations of this section, against "
+           "0.94-1.01× (median 0.97×) in 5 without, alternated.\n\n";
   out << "CPU per round trip, the client's and the echo's processes together (user + system, every thread; "
       << Thousands(static_cast<double>(r.cpu_round_trips)) << " and " << Thousands(2.0 * static_cast<double>(r.cpu_round_trips))
       << " round trips run natively, one pair of processes at a time, the difference / "
@@ -489,8 +504,9 @@ void TwoMisses(const Results& all, std::ostream& out) {
          "dialer's flusher thread, which sends coalesced frames while the program's thread may sleep in a "
          "receive on the listener, would then share that thread's socket (ZeroMQ sockets are not thread-safe: "
          "every receive would need its lock, or a sleep in `zmq_poll` outside it, the system calls the wait "
-         "loop was rid of).  A redesign of the transport, not made: what one connection saves raw libzmq is the "
-         "figure above.  What is left is the library's own work on each side, whose cost in time this machine "
+         "loop was rid of); and with a domain secret (CurveZMQ) one socket cannot be both the CURVE server its "
+         "peers connect to and the CURVE client of the peers it connects to.  A redesign of the transport, not made: what one connection saves raw libzmq is the "
+         "figure above (not the bare acknowledgements it spares: section 1).  What is left is the library's own work on each side, whose cost in time this machine "
          "does not resolve much below the spread of its runs.";
   const std::vector<double>& ratios = all.round_trip.run_ratios;
   if (all.round_trip.error.empty() && !ratios.empty())

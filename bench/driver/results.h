@@ -67,6 +67,11 @@ struct RoundTripResults {
   int alarm_round_trips = 0;  // per way and run
   Latency cm_alarm, cm_echo_timed;
   std::vector<double> alarm_run_ratios;  // each run's median, echo with CM_RECEIVE_ALARM=0 / with the alarm
+  // TCP segments the machine sent per round trip (data and bare ACKs), each
+  // way alone over segment_round_trips: raw libzmq over one connection and
+  // over two, and the library; -1: /proc/net/snmp unreadable.
+  int segment_round_trips = 0;
+  double segments_zmq = -1, segments_zmq_two = -1, segments_cm = -1;
   RoundTripInstructions instructions;
 };
 

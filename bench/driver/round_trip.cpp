@@ -10,6 +10,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,6 +24,7 @@
 namespace bench {
 namespace {
 
+constexpr int kSegmentRoundTrips = 20000;  // per way at most, for the TCP segments per round trip
 constexpr int kPairRounds = 3;  // of the pairs of processes (CPU per round trip)
 constexpr int kBlocks = 100;  // ~25 ms per transport and block: the load here changes faster than seconds
 
@@ -193,6 +197,38 @@ double PairCpuMs(Setup& setup, bool cm, size_t n) {
   return ChildrenCpuMs() - before;
 }
 
+// TCP segments this machine has sent (Tcp OutSegs in /proc/net/snmp: every
+// connection, so whatever else runs adds to it); -1 if unreadable.
+long long TcpSegmentsSent() {
+  FILE* f = std::fopen("/proc/net/snmp", "r");
+  if (f == nullptr) return -1;
+  char names[1024], values[1024];
+  long long sent = -1;
+  while (sent < 0 && std::fgets(names, sizeof names, f) != nullptr) {
+    if (std::strncmp(names, "Tcp: ", 5) != 0 || std::fgets(values, sizeof values, f) == nullptr) continue;
+    int column = 0;
+    for (char* name = std::strtok(names, " \n"); name != nullptr; name = std::strtok(nullptr, " \n"), ++column)
+      if (std::strcmp(name, "OutSegs") == 0) {
+        char* value = std::strtok(values, " \n");
+        for (int i = 0; i < column && value != nullptr; ++i) value = std::strtok(nullptr, " \n");
+        if (value != nullptr) sent = std::atoll(value);
+        break;
+      }
+  }
+  std::fclose(f);
+  return sent;
+}
+
+// TCP segments per round trip, over `n` round trips of one way alone; -1 if
+// the counter cannot be read.
+double SegmentsPerRoundTrip(PingPong& way, const char* name, int n) {
+  long long before = TcpSegmentsSent();
+  for (int i = 0; i < n; ++i)
+    if (!way.Once()) throw Failure(std::string(name) + ": a round trip failed");
+  long long after = TcpSegmentsSent();
+  return before < 0 || after < 0 ? -1 : static_cast<double>(after - before) / n;
+}
+
 Latency Summarize(std::vector<double>& us) {
   Latency l;
   l.samples = us.size();
@@ -254,10 +290,19 @@ RoundTripResults MeasureRoundTrip(Setup& setup, const Options& options) {
   ReadAcknowledgements();
   r.cm_alarm = Summarize(us[0]);
   r.cm_echo_timed = Summarize(us[1]);
+  // Packets, which cost the kernel as much as a message costs ZeroMQ: each
+  // way alone, one after the other (a count, not a time).
+  r.segment_round_trips = std::min(kSegmentRoundTrips, std::max(1, options.round_trips));
+  r.segments_zmq = SegmentsPerRoundTrip(zmq, "raw libzmq", r.segment_round_trips);
+  r.segments_zmq_two = SegmentsPerRoundTrip(two, "raw libzmq, two connections", r.segment_round_trips);
+  r.segments_cm = SegmentsPerRoundTrip(cm, "libCm-zmq", r.segment_round_trips);
+  ReadAcknowledgements();
   Say("round trip: tcp %.1f us, zmq %.1f us, cm %.1f us (medians); zmq over one connection %.1f us, over two %.1f us, "
-      "with time-outs %.1f us; cm %.1f us against an echo with CM_RECEIVE_ALARM=0 %.1f us",
+      "with time-outs %.1f us; cm %.1f us against an echo with CM_RECEIVE_ALARM=0 %.1f us; TCP segments per round "
+      "trip: zmq %.2f, zmq over two connections %.2f, cm %.2f",
       r.tcp.median_us, r.zmq.median_us, r.cm.median_us, r.zmq_one.median_us, r.zmq_two.median_us,
-      r.zmq_two_timed.median_us, r.cm_alarm.median_us, r.cm_echo_timed.median_us);
+      r.zmq_two_timed.median_us, r.cm_alarm.median_us, r.cm_echo_timed.median_us, r.segments_zmq,
+      r.segments_zmq_two, r.segments_cm);
   // CPU per round trip, the two processes together: N and 2N, so that
   // starting, registering and exiting cancel out; the two ways in turn, so
   // that a slower moment of the machine falls on both.
