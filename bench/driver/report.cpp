@@ -208,6 +208,17 @@ void RoundTrip(const Results& all, std::ostream& out) {
            "throwaway build, 2026-12-04), the library sent 3.0 segments per round trip instead of 4.0, and its "
            "round trip was 0.96-1.03× raw libzmq (median 1.02×) in 5 invocations of this section, against "
            "0.94-1.01× (median 0.97×) in 5 without, alternated.\n\n";
+  if (r.pause_round_trips > 0)
+    out << "After a pause (not a target): a control program sends a command now and then, not "
+        << Thousands(static_cast<double>(r.cm.samples))
+        << " back to back.  Each round trip after a sleep of " << Format("%.0f ms", r.pause_us / 1000.0)
+        << ", raw libzmq and libCm-zmq taking turns, " << Thousands(static_cast<double>(r.pause_round_trips))
+        << " each: raw libzmq " << Us(r.zmq_paused.median_us) << " (p99 " << Us(r.zmq_paused.p99_us)
+        << "), libCm-zmq " << Us(r.cm_paused.median_us) << " (p99 " << Us(r.cm_paused.p99_us) << "), "
+        << Ratio(r.cm_paused.median_us, r.zmq_paused.median_us)
+        << " (medians).  Both are slower than back to back, where no thread of either process goes idle for "
+           "long; what is known of why the library loses more there: docs/architecture.md, \"After a "
+           "pause\".\n\n";
   out << "CPU per round trip, the client's and the echo's processes together (user + system, every thread; "
       << Thousands(static_cast<double>(r.cpu_round_trips)) << " and " << Thousands(2.0 * static_cast<double>(r.cpu_round_trips))
       << " round trips run natively, one pair of processes at a time, the difference / "

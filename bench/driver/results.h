@@ -72,6 +72,10 @@ struct RoundTripResults {
   // over two, and the library; -1: /proc/net/snmp unreadable.
   int segment_round_trips = 0;
   double segments_zmq = -1, segments_zmq_two = -1, segments_cm = -1;
+  // Round trips each after a sleep of pause_us, raw libzmq and the library
+  // taking turns, pause_round_trips each.
+  int pause_round_trips = 0, pause_us = 0;
+  Latency zmq_paused, cm_paused;
   RoundTripInstructions instructions;
 };
 

@@ -24,6 +24,8 @@
 namespace bench {
 namespace {
 
+constexpr int kPausedRoundTrips = 1000;  // per way at most, each after a pause of kPauseUs
+constexpr int kPauseUs = 5000;
 constexpr int kSegmentRoundTrips = 20000;  // per way at most, for the TCP segments per round trip
 constexpr int kPairRounds = 3;  // of the pairs of processes (CPU per round trip)
 constexpr int kBlocks = 100;  // ~25 ms per transport and block: the load here changes faster than seconds
@@ -197,6 +199,23 @@ double PairCpuMs(Setup& setup, bool cm, size_t n) {
   return ChildrenCpuMs() - before;
 }
 
+// Round trips that each follow a pause (a program that sends a command now
+// and then), the ways taking turns, each going first in every other pair:
+// every way's samples (µs).
+std::vector<std::vector<double>> AfterPauses(const std::vector<Way>& ways, int n, int pause_us) {
+  std::vector<std::vector<double>> us(ways.size());
+  for (int i = 0; i < n; ++i) {
+    for (size_t k = 0; k < ways.size(); ++k) {
+      size_t w = (k + static_cast<size_t>(i)) % ways.size();
+      usleep(static_cast<useconds_t>(pause_us));
+      Clock::time_point t0 = Clock::now();
+      if (!ways[w].ping_pong->Once()) throw Failure(std::string(ways[w].name) + ": a round trip failed");
+      us[w].push_back(NanosBetween(t0, Clock::now()) / 1000.0);
+    }
+  }
+  return us;
+}
+
 // TCP segments this machine has sent (Tcp OutSegs in /proc/net/snmp: every
 // connection, so whatever else runs adds to it); -1 if unreadable.
 long long TcpSegmentsSent() {
@@ -296,13 +315,18 @@ RoundTripResults MeasureRoundTrip(Setup& setup, const Options& options) {
   r.segments_zmq = SegmentsPerRoundTrip(zmq, "raw libzmq", r.segment_round_trips);
   r.segments_zmq_two = SegmentsPerRoundTrip(two, "raw libzmq, two connections", r.segment_round_trips);
   r.segments_cm = SegmentsPerRoundTrip(cm, "libCm-zmq", r.segment_round_trips);
+  r.pause_round_trips = std::min(kPausedRoundTrips, std::max(10, options.round_trips / 100));
+  us = AfterPauses({{"raw libzmq", &zmq}, {"libCm-zmq", &cm}}, r.pause_round_trips, kPauseUs);
+  r.pause_us = kPauseUs;
+  r.zmq_paused = Summarize(us[0]);
+  r.cm_paused = Summarize(us[1]);
   ReadAcknowledgements();
   Say("round trip: tcp %.1f us, zmq %.1f us, cm %.1f us (medians); zmq over one connection %.1f us, over two %.1f us, "
       "with time-outs %.1f us; cm %.1f us against an echo with CM_RECEIVE_ALARM=0 %.1f us; TCP segments per round "
-      "trip: zmq %.2f, zmq over two connections %.2f, cm %.2f",
+      "trip: zmq %.2f, zmq over two connections %.2f, cm %.2f; after a pause: zmq %.1f us, cm %.1f us",
       r.tcp.median_us, r.zmq.median_us, r.cm.median_us, r.zmq_one.median_us, r.zmq_two.median_us,
       r.zmq_two_timed.median_us, r.cm_alarm.median_us, r.cm_echo_timed.median_us, r.segments_zmq,
-      r.segments_zmq_two, r.segments_cm);
+      r.segments_zmq_two, r.segments_cm, r.zmq_paused.median_us, r.cm_paused.median_us);
   // CPU per round trip, the two processes together: N and 2N, so that
   // starting, registering and exiting cancel out; the two ways in turn, so
   // that a slower moment of the machine falls on both.

@@ -3,11 +3,9 @@
 // Why: a ZeroMQ receive with a time-out (ZMQ_RCVTIMEO) sleeps in poll()
 // with a time-out, and the kernel arms and cancels a high-resolution timer
 // for every such sleep.  A round trip waits twice, each time with a
-// deadline (the caller's, or the next link check).  On 2026-12-04, on one
-// quiet virtual machine, the library's round trip was 1.05-1.09x raw
-// libzmq's with time-outs and 0.97-1.02x with this alarm in 10 of 13
-// invocations of bench/BENCHMARKS.md section 1 (1.05-1.08x in the other
-// three): docs/architecture.md, "Receiving".
+// deadline (the caller's, or the next link check).  What that cost, and
+// what this alarm saved, in invocations of bench/BENCHMARKS.md section 1:
+// docs/architecture.md, "Receiving".
 //
 // So the owner's receive sleeps without a time-out, and a thread of the
 // Alarm's own sleeps until the deadline the owner published and then sends
