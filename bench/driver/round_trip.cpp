@@ -315,7 +315,7 @@ RoundTripResults MeasureRoundTrip(Setup& setup, const Options& options) {
   r.segments_zmq = SegmentsPerRoundTrip(zmq, "raw libzmq", r.segment_round_trips);
   r.segments_zmq_two = SegmentsPerRoundTrip(two, "raw libzmq, two connections", r.segment_round_trips);
   r.segments_cm = SegmentsPerRoundTrip(cm, "libCm-zmq", r.segment_round_trips);
-  r.pause_round_trips = std::min(kPausedRoundTrips, std::max(10, options.round_trips / 100));
+  r.pause_round_trips = std::min(kPausedRoundTrips, std::max(10, options.round_trips / 20));
   us = AfterPauses({{"raw libzmq", &zmq}, {"libCm-zmq", &cm}}, r.pause_round_trips, kPauseUs);
   r.pause_us = kPauseUs;
   r.zmq_paused = Summarize(us[0]);
