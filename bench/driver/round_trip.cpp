@@ -306,11 +306,11 @@ RoundTripResults MeasureRoundTrip(Setup& setup, const Options& options) {
   r.alarm_round_trips = half.round_trips;
   us = Interleave({{"libCm-zmq", &cm}, {"libCm-zmq, its echo with CM_RECEIVE_ALARM=0", &cm_timed}}, half, 0, 1,
                   &r.alarm_run_ratios);
-  ReadAcknowledgements();
   r.cm_alarm = Summarize(us[0]);
   r.cm_echo_timed = Summarize(us[1]);
-  // Packets, which cost the kernel as much as a message costs ZeroMQ: each
-  // way alone, one after the other (a count, not a time).
+  // TCP segments (data and bare ACKs), each way alone, one after the other
+  // (a count, not a time); then round trips after a pause.  The library's
+  // waits here also read the acknowledgements of both echoes.
   r.segment_round_trips = std::min(kSegmentRoundTrips, std::max(1, options.round_trips));
   r.segments_zmq = SegmentsPerRoundTrip(zmq, "raw libzmq", r.segment_round_trips);
   r.segments_zmq_two = SegmentsPerRoundTrip(two, "raw libzmq, two connections", r.segment_round_trips);

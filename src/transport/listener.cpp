@@ -7,6 +7,7 @@
 
 #include "transport/context.h"
 #include "transport/tuning.h"
+#include "util/log.h"
 
 namespace cm {
 
@@ -82,12 +83,17 @@ Status Listener::Open(const ListenSpec& spec, std::unique_ptr<Listener>* out) {
   if (!spec.answers && spec.alarm) {
     char endpoint[64];
     std::snprintf(endpoint, sizeof endpoint, "inproc://cm-alarm-%p", static_cast<void*>(l.get()));
+    Status opened;
     try {
       l->socket_.bind(endpoint);
-      if (Alarm::Open(endpoint, &l->alarm_).ok()) l->alarm_endpoint_ = endpoint;
-    } catch (const zmq::error_t&) {
-      // Receives keep their time-outs.
+      opened = Alarm::Open(endpoint, &l->alarm_);
+    } catch (const zmq::error_t& e) {
+      opened = Status::Unavailable(std::string("cannot bind ") + endpoint + ": " + e.what());
     }
+    if (opened.ok())
+      l->alarm_endpoint_ = endpoint;
+    else
+      CM_WARN("no receive alarm (%s): waits use receive time-outs instead", opened.message().c_str());
   }
   *out = std::move(l);
   return Status::Ok();
