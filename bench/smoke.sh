@@ -28,6 +28,8 @@ grep -qE "^TCP segments the machine sent per round trip, .*: raw libzmq over one
   fail "no TCP segments per round trip"
 grep -qE "^After a pause \(not a target\).*: raw libzmq [0-9.]+ µs \(p99 [0-9.]+ µs\), libCm-zmq [0-9.]+ µs" "$report" ||
   fail "no round trip after a pause"
+grep -qE "^\| the whole round trip \(the median of the sums\) \| [0-9.]+ µs \| [0-9.]+ µs \| [0-9.]+ µs \| [0-9.]+ µs \|$" "$report" ||
+  fail "no split of the round trip from the echoes' time stamps"
 grep -qF "Each run's median, libCm-zmq / raw libzmq:" "$report" || fail "no per-run round-trip ratios"
 grep -qF "CPU per process (user + system)" "$report" || fail "no CPU per registration"
 grep -qE "^\| CPU-seconds from the first spawn until all were listed, .* \| [0-9.]+ \([0-9.]+ ms\) / " "$report" ||

@@ -217,8 +217,37 @@ void RoundTrip(const Results& all, std::ostream& out) {
         << "), libCm-zmq " << Us(r.cm_paused.median_us) << " (p99 " << Us(r.cm_paused.p99_us) << "), "
         << Ratio(r.cm_paused.median_us, r.zmq_paused.median_us)
         << " (medians).  Both are slower than back to back, where no thread of either process goes idle for "
-           "long; what is known of why the library loses more there: docs/architecture.md, \"After a "
-           "pause\".\n\n";
+           "long.\n\n";
+  if (r.split_round_trips > 0) {
+    const RoundTripSplit* ways[] = {&r.zmq_split, &r.cm_split, &r.zmq_paused_split, &r.cm_paused_split};
+    auto row = [&](const char* what, double RoundTripSplit::*field) {
+      out << "| " << what;
+      for (const RoundTripSplit* way : ways) out << " | " << Us(way->*field);
+      out << " |\n";
+    };
+    out << "Where the time goes: the echoes put two time stamps in each reply (`cm_bench_raw_peer "
+           "zmq-stamped-echo`, `cm_bench_cm_peer stamped-echo`: when the receive returned or the handler "
+           "began, and when the send was called; one steady clock for all processes of the machine); the "
+           "median of each stretch, back to back ("
+        << Thousands(static_cast<double>(r.split_round_trips))
+        << " round trips each, the two ways taking turns) and after a pause (the round trips above).  The "
+           "library's own code runs in the driver's send call, at the end of the stretches that end in a "
+           "handler (the receive, the decoding and the dispatch), in the echo's handler (reading the ping, "
+           "building the reply) and at the start of the stretch after it (the echo's `CmMessageSend`).\n\n"
+        << "| stretch | raw libzmq, back to back | libCm-zmq, back to back | raw libzmq, after "
+        << Format("%.0f ms", r.pause_us / 1000.0) << " | libCm-zmq, after " << Format("%.0f ms", r.pause_us / 1000.0)
+        << " |\n| --- | ---: | ---: | ---: | ---: |\n";
+    row("the driver's send call (`zmq_send`, `CmMessageSend`)", &RoundTripSplit::send_us);
+    row("its return → the echo's receive returned (raw) or its handler began", &RoundTripSplit::to_echo_us);
+    row("the echo's handler, until it calls its send", &RoundTripSplit::echo_us);
+    row("the echo's send call → the driver's receive returned (raw) or its handler began", &RoundTripSplit::back_us);
+    row("the driver's handler → its wait returned", &RoundTripSplit::finish_us);
+    row("the whole round trip (the median of the sums)", &RoundTripSplit::total_us);
+    auto extra = [](const RoundTripSplit& cm, const RoundTripSplit& zmq) { return cm.total_us - zmq.total_us; };
+    out << "\nThe library's round trip took " << Format("%+.1f µs", extra(r.cm_split, r.zmq_split))
+        << " against raw libzmq back to back and " << Format("%+.1f µs", extra(r.cm_paused_split, r.zmq_paused_split))
+        << " after a pause; what is known of why: docs/architecture.md, \"After a pause\".\n\n";
+  }
   out << "CPU per round trip, the client's and the echo's processes together (user + system, every thread; "
       << Thousands(static_cast<double>(r.cpu_round_trips)) << " and " << Thousands(2.0 * static_cast<double>(r.cpu_round_trips))
       << " round trips run natively, one pair of processes at a time, the difference / "

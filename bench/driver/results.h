@@ -12,6 +12,19 @@
 
 namespace bench {
 
+// Where a round trip spends its time, from time stamps the echo puts in its
+// reply (driver/cm_client.h, StampedRoundTrip): the median of each segment
+// over the round trips, and of their sum (which the medians need not add
+// up to), µs.
+struct RoundTripSplit {
+  double send_us = 0;     // the driver's send call
+  double to_echo_us = 0;  // from its return until the echo's handler began (raw: its receive returned)
+  double echo_us = 0;     // the echo's handler, until it called its send
+  double back_us = 0;     // from there (the echo's send included) until the driver's handler began
+  double finish_us = 0;   // the driver's handler began, until its wait returned (raw libzmq: none)
+  double total_us = 0;
+};
+
 struct Latency {
   double median_us = 0, p99_us = 0;
   size_t samples = 0;
@@ -75,7 +88,12 @@ struct RoundTripResults {
   // Round trips each after a sleep of pause_us, raw libzmq and the library
   // taking turns, pause_round_trips each.
   int pause_round_trips = 0, pause_us = 0;
+  // (against echoes that stamp their replies: zmq_paused_split, cm_paused_split).
   Latency zmq_paused, cm_paused;
+  RoundTripSplit zmq_paused_split, cm_paused_split;
+  // The same split back to back, the two ways taking turns, split_round_trips each.
+  int split_round_trips = 0;
+  RoundTripSplit zmq_split, cm_split;
   RoundTripInstructions instructions;
 };
 

@@ -1,7 +1,9 @@
 // Section 1: round trip of a 64-byte payload, three ways, interleaved in
 // blocks so that a noisy moment of the machine hits every transport alike,
 // in several runs; then raw libzmq over one connection against two, the
-// same way; then the instructions per round trip (instructions.cpp).
+// same way; then where a round trip's time goes, back to back and after a
+// pause (echoes that stamp their replies); then the instructions per round
+// trip (instructions.cpp).
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -10,6 +12,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -26,6 +30,7 @@ namespace {
 
 constexpr int kPausedRoundTrips = 1000;  // per way at most, each after a pause of kPauseUs
 constexpr int kPauseUs = 5000;
+constexpr int kSplitRoundTrips = 5000;  // per way at most, back to back, for where the time goes
 constexpr int kSegmentRoundTrips = 20000;  // per way at most, for the TCP segments per round trip
 constexpr int kPairRounds = 3;  // of the pairs of processes (CPU per round trip)
 constexpr int kBlocks = 100;  // ~25 ms per transport and block: the load here changes faster than seconds
@@ -75,6 +80,8 @@ class ZmqPingPong : public PingPong {
     if (zmq_connect(socket_, endpoint.c_str()) != 0) throw Failure("zmq: cannot connect to " + endpoint);
   }
   ~ZmqPingPong() override { zmq_close(socket_); }
+  void* socket() { return socket_; }
+  std::string& buffer() { return buffer_; }
   bool Once() override {
     if (zmq_send(socket_, buffer_.data(), buffer_.size(), 0) < 0) return false;
     return zmq_recv(socket_, buffer_.data(), buffer_.size(), 0) == static_cast<int>(buffer_.size());
@@ -134,6 +141,83 @@ class CmPingPong : public PingPong {
   CmPingPong(const std::string& to, size_t size) : to_(to), ping_(NewPing(size)) {}
   ~CmPingPong() override { CmMessageDelete(ping_); }
   bool Once() override { return CmRoundTrip(ping_, to_.c_str(), 5.0); }
+
+ private:
+  std::string to_;
+  CmMessage ping_;
+};
+
+// A round trip against an echo that stamps its reply (StampedRoundTrip):
+// each one's moments are kept for Split().
+class StampedPingPong : public PingPong {
+ public:
+  bool Once() override {
+    StampedRoundTrip trip;
+    if (!Stamped(&trip)) return false;
+    trips_.push_back(trip);
+    return true;
+  }
+  void Clear() { trips_.clear(); }
+  RoundTripSplit Split() const {
+    std::vector<double> send, to_echo, echo, back, finish, total;
+    auto us = [](Clock::time_point a, Clock::time_point b) { return NanosBetween(a, b) / 1000.0; };
+    for (const StampedRoundTrip& t : trips_) {
+      send.push_back(us(t.start, t.sent));
+      to_echo.push_back(us(t.sent, t.echo_in));
+      echo.push_back(us(t.echo_in, t.echo_out));
+      back.push_back(us(t.echo_out, t.handled));
+      finish.push_back(us(t.handled, t.done));
+      total.push_back(us(t.start, t.done));
+    }
+    RoundTripSplit split;
+    split.send_us = Median(send);
+    split.to_echo_us = Median(to_echo);
+    split.echo_us = Median(echo);
+    split.back_us = Median(back);
+    split.finish_us = Median(finish);
+    split.total_us = Median(total);
+    return split;
+  }
+
+ protected:
+  virtual bool Stamped(StampedRoundTrip* trip) = 0;
+
+ private:
+  std::vector<StampedRoundTrip> trips_;
+};
+
+// Raw libzmq: a DEALER against cm_bench_raw_peer zmq-stamped-echo.
+class ZmqStampedPingPong : public StampedPingPong {
+ public:
+  ZmqStampedPingPong(void* context, const std::string& endpoint, size_t size) : zmq_(context, endpoint, size) {}
+
+ protected:
+  bool Stamped(StampedRoundTrip* trip) override {
+    trip->start = Clock::now();
+    if (zmq_send(zmq_.socket(), zmq_.buffer().data(), zmq_.buffer().size(), 0) < 0) return false;
+    trip->sent = Clock::now();
+    int n = zmq_recv(zmq_.socket(), zmq_.buffer().data(), zmq_.buffer().size(), 0);
+    trip->handled = trip->done = Clock::now();
+    if (n != static_cast<int>(zmq_.buffer().size())) return false;
+    int64_t stamps[2];
+    std::memcpy(stamps, zmq_.buffer().data(), sizeof stamps);
+    trip->echo_in = Clock::time_point(std::chrono::nanoseconds(stamps[0]));
+    trip->echo_out = Clock::time_point(std::chrono::nanoseconds(stamps[1]));
+    return true;
+  }
+
+ private:
+  ZmqPingPong zmq_;
+};
+
+// libCm-zmq against cm_bench_cm_peer stamped-echo.
+class CmStampedPingPong : public StampedPingPong {
+ public:
+  CmStampedPingPong(const std::string& to, size_t size) : to_(to), ping_(NewPing(size)) {}
+  ~CmStampedPingPong() override { CmMessageDelete(ping_); }
+
+ protected:
+  bool Stamped(StampedRoundTrip* trip) override { return CmStampedRoundTrip(ping_, to_.c_str(), 5.0, trip); }
 
  private:
   std::string to_;
@@ -200,14 +284,14 @@ double PairCpuMs(Setup& setup, bool cm, size_t n) {
 }
 
 // Round trips that each follow a pause (a program that sends a command now
-// and then), the ways taking turns, each going first in every other pair:
+// and then; none if pause_us is 0), the ways taking turns, each going first in every other pair:
 // every way's samples (µs).
 std::vector<std::vector<double>> AfterPauses(const std::vector<Way>& ways, int n, int pause_us) {
   std::vector<std::vector<double>> us(ways.size());
   for (int i = 0; i < n; ++i) {
     for (size_t k = 0; k < ways.size(); ++k) {
       size_t w = (k + static_cast<size_t>(i)) % ways.size();
-      usleep(static_cast<useconds_t>(pause_us));
+      if (pause_us > 0) usleep(static_cast<useconds_t>(pause_us));
       Clock::time_point t0 = Clock::now();
       if (!ways[w].ping_pong->Once()) throw Failure(std::string(ways[w].name) + ": a round trip failed");
       us[w].push_back(NanosBetween(t0, Clock::now()) / 1000.0);
@@ -315,11 +399,30 @@ RoundTripResults MeasureRoundTrip(Setup& setup, const Options& options) {
   r.segments_zmq = SegmentsPerRoundTrip(zmq, "raw libzmq", r.segment_round_trips);
   r.segments_zmq_two = SegmentsPerRoundTrip(two, "raw libzmq, two connections", r.segment_round_trips);
   r.segments_cm = SegmentsPerRoundTrip(cm, "libCm-zmq", r.segment_round_trips);
+  // Where the time goes, back to back and after a pause: against echoes
+  // that stamp their replies (the stamps cost a clock read each, ~40 ns).
+  Child zmq_stamped_peer, cm_stamped_peer;
+  ZmqStampedPingPong zmq_stamped(setup.zmq_context, StartPeer(&zmq_stamped_peer, setup.RawPeer({"zmq-stamped-echo"})),
+                                 r.payload);
+  StartPeer(&cm_stamped_peer, setup.CmPeer({"stamped-echo", "bench_stamped_echo"}));
+  CmStampedPingPong cm_stamped("bench_stamped_echo", r.payload);
+  std::vector<Way> stamped = {{"raw libzmq, stamped", &zmq_stamped}, {"libCm-zmq, stamped", &cm_stamped}};
+  (void)AfterPauses(stamped, options.warmup, 0);
+  r.split_round_trips = std::min(kSplitRoundTrips, std::max(1, options.round_trips));
+  zmq_stamped.Clear();
+  cm_stamped.Clear();
+  (void)AfterPauses(stamped, r.split_round_trips, 0);
+  r.zmq_split = zmq_stamped.Split();
+  r.cm_split = cm_stamped.Split();
+  zmq_stamped.Clear();
+  cm_stamped.Clear();
   r.pause_round_trips = std::min(kPausedRoundTrips, std::max(10, options.round_trips / 20));
-  us = AfterPauses({{"raw libzmq", &zmq}, {"libCm-zmq", &cm}}, r.pause_round_trips, kPauseUs);
+  us = AfterPauses(stamped, r.pause_round_trips, kPauseUs);
   r.pause_us = kPauseUs;
   r.zmq_paused = Summarize(us[0]);
   r.cm_paused = Summarize(us[1]);
+  r.zmq_paused_split = zmq_stamped.Split();
+  r.cm_paused_split = cm_stamped.Split();
   ReadAcknowledgements();
   Say("round trip: tcp %.1f us, zmq %.1f us, cm %.1f us (medians); zmq over one connection %.1f us, over two %.1f us, "
       "with time-outs %.1f us; cm %.1f us against an echo with CM_RECEIVE_ALARM=0 %.1f us; TCP segments per round "

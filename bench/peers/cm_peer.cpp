@@ -10,6 +10,9 @@
 //   cm_bench_cm_peer sink-once NAME COUNT
 //                                      as sink, but close and exit after the first COUNT
 //                                      (cm_bench counts its instructions under callgrind)
+//   cm_bench_cm_peer stamped-echo NAME as echo, but the "StampedPong" carries two longs
+//                                      after the bytes: when the handler began, and
+//                                      when it called CmMessageSend (steady_clock, ns)
 //   cm_bench_cm_peer echo-once NAME COUNT
 //                                      as echo, but print "got COUNT 0", close and exit
 //                                      after COUNT pings (counted under callgrind)
@@ -33,6 +36,7 @@
 #include <CmConnect.h>
 #include <CmMessage.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -60,6 +64,27 @@ CmMessageStatus OnPing(CmMessage message, char* sender, char*) {
   CmMessagePutBytes(g_reply, bytes, size);
   CmMessageSend(g_reply, sender);
   if (g_round > 0) return Counted();  // echo-once
+  return CmMessageOk;
+}
+
+long NowNs() {
+  return static_cast<long>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+          .count());
+}
+
+// Where a round trip spends its time (cm_bench section 1): the stamps go
+// last, so that the second is taken just before the send.
+CmMessageStatus OnStampedPing(CmMessage message, char* sender, char*) {
+  long began = NowNs();
+  int size = 0;
+  char* bytes = CmMessageGetBytes(message, &size);
+  CmMessageReset(g_reply);
+  CmMessageSetType(g_reply, const_cast<char*>("StampedPong"));
+  CmMessagePutBytes(g_reply, bytes, size);
+  CmMessagePutLong(g_reply, began);
+  CmMessagePutLong(g_reply, NowNs());
+  CmMessageSend(g_reply, sender);
   return CmMessageOk;
 }
 
@@ -99,13 +124,13 @@ CmMessageStatus OnLarge(CmMessage message, char*, char*) {
   return Counted();
 }
 
-int Serve(const char* name) {
+int Serve(const char* name, bool stamped = false) {
   if (!CmMessageOpenServer(const_cast<char*>(name))) {
     std::printf("failed\n");
     return 1;
   }
   g_reply = CmMessageNew();
-  CmMessageInstallHandler(OnPing, const_cast<char*>("Ping"));
+  CmMessageInstallHandler(stamped ? OnStampedPing : OnPing, const_cast<char*>("Ping"));
   CmMessageInstallHandler(OnSmall, const_cast<char*>("Small"));
   CmMessageInstallHandler(OnLarge, const_cast<char*>("Large"));
   std::printf("ready\n");
@@ -122,6 +147,7 @@ int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "";
   if (mode == "exit" && argc == 2) return 0;
   if (mode == "echo" && argc == 3) return Serve(argv[2]);
+  if (mode == "stamped-echo" && argc == 3) return Serve(argv[2], true);
   if (mode == "register-exit" && argc == 3) _exit(CmMessageOpenServer(argv[2]) ? 0 : 1);
   if (mode == "echo-once" && argc == 4) {
     g_round = std::atol(argv[3]);
@@ -151,6 +177,6 @@ int main(int argc, char** argv) {
     g_once = mode == "sink-once";
     return Serve(argv[2]);
   }
-  std::fprintf(stderr, "usage: cm_bench_cm_peer echo NAME | echo-once NAME COUNT | held-echo NAME | register-exit NAME | sink NAME COUNT | sink-once NAME COUNT | relay NAME TO COUNT | relay-once NAME TO COUNT | stuck NAME | exit\n");
+  std::fprintf(stderr, "usage: cm_bench_cm_peer echo NAME | stamped-echo NAME | echo-once NAME COUNT | held-echo NAME | register-exit NAME | sink NAME COUNT | sink-once NAME COUNT | relay NAME TO COUNT | relay-once NAME TO COUNT | stuck NAME | exit\n");
   return 2;
 }

@@ -2,6 +2,11 @@
 //
 //   cm_bench_raw_peer tcp-echo SIZE   TCP (TCP_NODELAY): read SIZE bytes, write them back
 //   cm_bench_raw_peer zmq-echo        ROUTER: send every message back to its sender
+//   cm_bench_raw_peer zmq-stamped-echo
+//                                     as zmq-echo, but overwrite the first 16 bytes of each
+//                                     message (at least 16) with two int64: when its receive
+//                                     returned, and when the echo called zmq_msg_send
+//                                     (steady_clock, ns)
 //   cm_bench_raw_peer zmq-echo-two ENDPOINT [TIMEOUT_MS]
 //                                     PULL: send every message back through a PUSH connected
 //                                     to ENDPOINT (two connections, one each way, as the
@@ -35,6 +40,8 @@
 #include <zmq.h>
 
 #include <cerrno>
+#include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -104,8 +111,15 @@ void* Bind(void* context, int type) {
   return socket;
 }
 
+int64_t NowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 // Echoes `count` messages (0: for ever), then exits once the last has left.
-int ZmqEcho(long count) {
+// `stamped`: see zmq-stamped-echo above (cm_bench section 1, where a round
+// trip spends its time).
+int ZmqEcho(long count, bool stamped = false) {
   void* context = zmq_ctx_new();
   void* socket = Bind(context, ZMQ_ROUTER);
   zmq_msg_t id, body;
@@ -113,6 +127,12 @@ int ZmqEcho(long count) {
   zmq_msg_init(&body);
   for (long n = 0; count == 0 || n < count; ++n) {
     if (zmq_msg_recv(&id, socket, 0) < 0 || zmq_msg_recv(&body, socket, 0) < 0) return 1;
+    if (stamped && zmq_msg_size(&body) >= 2 * sizeof(int64_t)) {
+      int64_t stamp = NowNs();
+      std::memcpy(zmq_msg_data(&body), &stamp, sizeof stamp);
+      stamp = NowNs();
+      std::memcpy(static_cast<char*>(zmq_msg_data(&body)) + sizeof stamp, &stamp, sizeof stamp);
+    }
     if (zmq_msg_send(&id, socket, ZMQ_SNDMORE) < 0 || zmq_msg_send(&body, socket, 0) < 0) return 1;
   }
   std::printf("got %ld 0\n", count);
@@ -201,6 +221,7 @@ int main(int argc, char** argv) {
   std::string mode = argc > 1 ? argv[1] : "";
   if (mode == "tcp-echo" && argc == 3) return TcpEcho(std::strtoul(argv[2], nullptr, 10));
   if (mode == "zmq-echo" && argc == 2) return ZmqEcho(0);
+  if (mode == "zmq-stamped-echo" && argc == 2) return ZmqEcho(0, true);
   if (mode == "zmq-echo-two" && (argc == 3 || argc == 4)) return ZmqEchoTwo(argv[2], argc == 4 ? std::atoi(argv[3]) : -1);
   if (mode == "zmq-echo-once" && argc == 3) return ZmqEcho(std::atol(argv[2]));
   if ((mode == "zmq-sink" || mode == "zmq-sink-once") && argc == 3)
@@ -214,7 +235,7 @@ int main(int argc, char** argv) {
     return ZmqRegister(argv[2], argv[3], false);
   }
   std::fprintf(stderr,
-               "usage: cm_bench_raw_peer tcp-echo SIZE | zmq-echo | zmq-echo-two ENDPOINT [TIMEOUT_MS] | zmq-echo-once COUNT |\n"
+               "usage: cm_bench_raw_peer tcp-echo SIZE | zmq-echo | zmq-stamped-echo | zmq-echo-two ENDPOINT [TIMEOUT_MS] | zmq-echo-once COUNT |\n"
                "       zmq-sink COUNT | zmq-sink-once COUNT | zmq-register ENDPOINT NAME |\n"
                "       zmq-register-exit ENDPOINT NAME | held-zmq-register ENDPOINT NAME\n");
   return 2;
