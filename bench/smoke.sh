@@ -17,6 +17,8 @@ for heading in "## Targets" "## 1. Round trip" "## 2. One-way throughput" "## 3.
 done
 grep -qF "Items the receiver found wrong: 0; failed sends: 0." "$report" || fail "section 2 found wrong items or failed sends"
 grep -qF "Arrays the receiver found wrong: 0." "$report" || fail "section 3 found wrong arrays"
+grep -qE "^Each run's libCm-zmq / raw libzmq of the same run: copied [0-9.]+×; external [0-9.]+×\.$" "$report" ||
+  fail "no per-run array ratios"
 grep -qE "^\| plain libzmq, the same steps: 20 processes, first spawn → all answered \| [0-9.]+ s \|$" "$report" ||
   fail "no plain libzmq registration figure"
 grep -qE "driver's PULL\) [0-9.]+ µs \([0-9.]+×" "$report" || fail "no two-connection round trip"
