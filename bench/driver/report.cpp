@@ -57,6 +57,14 @@ std::string Runs(const Rate& rate) {
   return out;
 }
 
+// Each run's rate over the same run's rate of `base`.
+std::string RunRatios(const Rate& rate, const Rate& base) {
+  std::string out;
+  for (size_t i = 0; i < rate.runs.size() && i < base.runs.size(); ++i)
+    out += (i == 0 ? "" : ", ") + Ratio(rate.runs[i], base.runs[i]);
+  return out;
+}
+
 // A line of a table.
 std::string Row(std::initializer_list<std::string> cells) {
   std::string out = "|";
@@ -370,14 +378,8 @@ void Large(const Results& all, std::ostream& out) {
               Runs(r.cm_external), Ratio(r.cm_external.Median(), r.zmq.Median())});
   // The machine's state changes from one run to the next (the runs above spread by a third), and the
   // three senders of one run follow each other within a second: the ratio within each run shows it.
-  auto per_run = [&](const Rate& cm) {
-    std::string text;
-    for (size_t i = 0; i < cm.runs.size() && i < r.zmq.runs.size(); ++i)
-      text += (i == 0 ? "" : ", ") + Ratio(cm.runs[i], r.zmq.runs[i]);
-    return text;
-  };
-  out << "\nEach run's libCm-zmq / raw libzmq of the same run: copied " << per_run(r.cm_copied) << "; external "
-      << per_run(r.cm_external) << ".\n";
+  out << "\nEach run's libCm-zmq / raw libzmq of the same run: copied " << RunRatios(r.cm_copied, r.zmq)
+      << "; external " << RunRatios(r.cm_external, r.zmq) << ".\n";
   out << "\nArrays the receiver found wrong: " << r.sink_errors << ".\n\n";
 }
 
