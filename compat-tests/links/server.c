@@ -1,0 +1,98 @@
+/*
+ * server.c -- a legacy Cm server that reports what it learns of its peers.
+ *
+ *   links_server NAME SECONDS [QUIT_AFTER]
+ *
+ * Opens NAME, prints "READY NAME PID", then for SECONDS handles:
+ *   "Data"  (any items)  counted per sender
+ *   "Busy"  (int ms)     keeps the handler busy that long (not reading)
+ *   "Count" -> replies "Counted" (long: Data received from that sender)
+ * Every connection and disconnection handler call is printed at once, as
+ * "CONNECT <name>" / "DISCONNECT <name>", and at the end "COUNT <name> <n>"
+ * for each sender.  Then it closes the server and exits 0.  With QUIT_AFTER,
+ * it closes as soon as the handler of that many "Data" messages returned.
+ */
+#define _POSIX_C_SOURCE 199309L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <CmMessage.h>
+#include "check.h"
+
+#define MAX_SENDERS 256
+
+static struct { char name[256]; long count; } senders[MAX_SENDERS];
+static int sender_count;
+static long data_total, quit_after = -1;
+
+static long *count_of(const char *name)
+{
+  int i;
+  for (i = 0; i < sender_count; ++i)
+    if (strcmp(senders[i].name, name) == 0) return &senders[i].count;
+  if (sender_count == MAX_SENDERS) return NULL;
+  strncpy(senders[sender_count].name, name, 255);
+  senders[sender_count].count = 0;
+  return &senders[sender_count++].count;
+}
+
+static CmMessageStatus on_data(CmMessage message, char *sender, char *serverName)
+{
+  long *count = count_of(sender);
+  (void)message;
+  (void)serverName;
+  if (count) ++*count;
+  return ++data_total == quit_after ? CmMessageBreak : CmMessageOk;
+}
+
+static CmMessageStatus on_busy(CmMessage message, char *sender, char *serverName)
+{
+  int ms = CmMessageGetInt(message);
+  (void)serverName;
+  printf("BUSY %d ms for %s\n", ms, sender);
+  sleep_seconds(ms / 1000.0);
+  return CmMessageOk;
+}
+
+static CmMessageStatus on_count(CmMessage message, char *sender, char *serverName)
+{
+  CmMessage reply = CmMessageNew();
+  long *count = count_of(sender);
+  (void)message;
+  (void)serverName;
+  CmMessageSetType(reply, "Counted");
+  CmMessagePutLong(reply, count ? *count : 0);
+  CmMessageSend(reply, sender);
+  CmMessageDelete(reply);
+  return CmMessageOk;
+}
+
+static void on_connect(CmConnect c) { printf("CONNECT %s\n", CmConnectGetName(c)); }
+static void on_disconnect(CmConnect c) { printf("DISCONNECT %s\n", CmConnectGetName(c)); }
+
+int main(int argc, char **argv)
+{
+  double end;
+  int i;
+  if (argc != 3 && argc != 4) {
+    fprintf(stderr, "usage: links_server NAME SECONDS [QUIT_AFTER]\n");
+    return 2;
+  }
+  setvbuf(stdout, NULL, _IOLBF, 0);
+  if (!CmMessageOpenServer(argv[1])) return 1;
+  CmMessageInstallHandler(on_data, "Data");
+  CmMessageInstallHandler(on_busy, "Busy");
+  CmMessageInstallHandler(on_count, "Count");
+  CmConnectInstallConnectionHandler(on_connect);
+  CmConnectInstallDisconnectionHandler(on_disconnect);
+  printf("READY %s %ld\n", argv[1], (long)getpid());
+  if (argc == 4) quit_after = atol(argv[3]);
+  end = now_seconds() + atof(argv[2]);
+  while (now_seconds() < end)
+    if (CmMessageWaitWithTimeout(end - now_seconds()) == CmMessageBreak) break;
+  for (i = 0; i < sender_count; ++i) printf("COUNT %s %ld\n", senders[i].name, senders[i].count);
+  CmMessageCloseServer();
+  return 0;
+}
