@@ -10,8 +10,12 @@
 #include <string>
 #include <vector>
 
+#include <sys/mman.h>
+
 #include "codec/frame.h"
 #include "codec/message.h"
+#include "codec/recent_keys.h"
+#include "util/log.h"
 
 namespace cm {
 namespace {
@@ -144,6 +148,149 @@ TEST(Codec, NumericGetsConvertAndClamp) {
   EXPECT_EQ(msg.GetInt(), -3);
   EXPECT_EQ(msg.GetChar(), 'A');
   EXPECT_EQ(msg.GetDouble(), 2.5);
+}
+
+// Issue 21, item 12: infinity read back as FLT_MAX / DBL_MAX.
+TEST(Codec, InfinityAndNanSurviveEveryFloatingRead) {
+  const float finf = std::numeric_limits<float>::infinity();
+  const double dinf = std::numeric_limits<double>::infinity();
+  Message msg;
+  msg.SetType("Specials");
+  msg.PutFloat(finf);
+  msg.PutFloat(-finf);
+  msg.PutDouble(dinf);
+  msg.PutDouble(-dinf);
+  msg.PutFloat(finf);    // read as a double: widened
+  msg.PutDouble(-dinf);  // read as a float: still infinite
+  msg.PutFloat(std::nanf(""));
+  msg.PutDouble(std::nan(""));
+  msg.PutDouble(1e300);   // read as a float: a finite value too large, clamped
+  msg.PutDouble(-1e300);
+  msg.PutDouble(dinf);    // read as an int or a long: clamped
+  msg.PutDouble(-dinf);
+  Envelope env;
+  std::vector<char> wire = EncodeToVector(env, msg);
+  Envelope got_env;
+  Message got;
+  ASSERT_TRUE(DecodeCopy(wire.data(), wire.size(), &got_env, &got).ok());
+  for (Message* m : {&msg, &got}) {
+    SCOPED_TRACE(m == &msg ? "local" : "over the wire");
+    m->Rewind();
+    EXPECT_EQ(m->GetFloat(), finf);
+    EXPECT_EQ(m->GetFloat(), -finf);
+    EXPECT_EQ(m->GetDouble(), dinf);
+    EXPECT_EQ(m->GetDouble(), -dinf);
+    EXPECT_EQ(m->GetDouble(), dinf);
+    EXPECT_EQ(m->GetFloat(), -finf);
+    EXPECT_TRUE(std::isnan(m->GetDouble()));
+    EXPECT_TRUE(std::isnan(m->GetFloat()));
+    EXPECT_EQ(m->GetFloat(), FLT_MAX);
+    EXPECT_EQ(m->GetFloat(), -FLT_MAX);
+    EXPECT_EQ(m->GetInt(), INT_MAX);
+    EXPECT_EQ(m->GetLong(), LONG_MIN);
+  }
+}
+
+// Issue 21, item 8: Item.size was 32-bit, so 2^29 + 1 doubles went out as
+// one.  An item of 4 GiB or more cannot travel (msgpack's 32-bit lengths): it
+// is refused, nothing appended.  External arrays are never read by Put, nor by
+// EncodedSize, so the sizes are checked without the memory.
+TEST(Codec, ItemsOf4GiBOrMoreAreRefusedNotTruncated) {
+  SetDefaultLogLevel(LogLevel::kError);
+  static double data[2];
+  const size_t kDoubles = (size_t{1} << 29) + 1;  // 4 GiB + 8 bytes
+  Message msg;
+  msg.SetType("Huge");
+  EXPECT_FALSE(msg.PutArray(ArrayKind::kDouble, data, kDoubles, true));
+  EXPECT_FALSE(msg.PutArray(ArrayKind::kDouble, data, kDoubles, false));  // refused before any copy
+  EXPECT_FALSE(msg.PutArray(ArrayKind::kChar, data, size_t{1} << 32, true));
+  EXPECT_FALSE(msg.PutArray(ArrayKind::kLong, data, SIZE_MAX / 4, true));  // the product would wrap
+  EXPECT_FALSE(msg.PutBytes(reinterpret_cast<const char*>(data), size_t{1} << 32));
+  EXPECT_FALSE(msg.PutText(reinterpret_cast<const char*>(data), size_t{1} << 32));
+  EXPECT_TRUE(msg.items().empty());
+  EXPECT_EQ(msg.PeekKind(), ItemKind::kTail);
+
+  // Just under the limit is kept whole, and the frame's size counts it all.
+  Envelope env;
+  Message small;
+  small.SetType("Huge");
+  ASSERT_TRUE(small.PutArray(ArrayKind::kChar, data, 0, true));
+  const size_t kShorts = size_t{0x7fffffff};  // the C API's largest count: 4 GiB - 2 bytes
+  ASSERT_TRUE(msg.PutArray(ArrayKind::kShort, data, kShorts, true));
+  ASSERT_EQ(msg.items().size(), 1u);
+  EXPECT_EQ(msg.items()[0].size, uint64_t{2} * kShorts);
+  // + bin32's longer header, + up to 7 bytes of pad
+  size_t more = EncodedSize(env, msg) - EncodedSize(env, small);
+  EXPECT_GE(more, 2 * kShorts + 3);
+  EXPECT_LE(more, 2 * kShorts + 3 + 7);
+  ASSERT_TRUE(msg.PutArray(ArrayKind::kChar, data, kMaxSpanBytes, true));
+  EXPECT_EQ(msg.items()[1].size, kMaxSpanBytes);
+  SetDefaultLogLevel(LogLevel::kWarn);
+}
+
+// The C API counts bytes and elements with an int: a received bin of 2 GiB
+// or more (our senders write none) is refused, not handed over as a negative
+// count.  The frame lies in reserved, untouched memory: the parser skips it.
+TEST(Codec, ReceivedBytesOf2GiBOrMoreAreRefused) {
+  const size_t kBin = size_t{1} << 31;
+  Message head;
+  head.SetType("Big");
+  Envelope env;
+  std::vector<char> prefix = EncodeToVector(env, head);  // ends with an empty item list (0x90)
+  ASSERT_EQ(static_cast<unsigned char>(prefix.back()), 0x90);
+  prefix.back() = static_cast<char>(0x92);  // two elements: tag, value
+  for (int tag : {8, 16}) {                  // bytes; a char array (after its pad)
+    SCOPED_TRACE(tag);
+    std::vector<char> frame = prefix;
+    frame.push_back(static_cast<char>(tag));
+    if (tag == 16) {
+      frame[frame.size() - 2] = static_cast<char>(0x93);  // tag, pad, data
+      frame.insert(frame.end(), {static_cast<char>(0xc4), 0});
+    }
+    frame.insert(frame.end(), {static_cast<char>(0xc6), static_cast<char>(0x80), 0, 0, 0});  // bin32, 2^31
+    size_t size = frame.size() + kBin;
+    void* memory = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    ASSERT_NE(memory, MAP_FAILED);
+    std::memcpy(memory, frame.data(), frame.size());
+    Envelope got_env;
+    Message got;
+    FrameDecoder decoder;
+    Status s = decoder.Decode(static_cast<const char*>(memory), size, &got_env, &got);
+    EXPECT_FALSE(s.ok());
+    EXPECT_NE(s.message().find("than an int counts"), std::string::npos) << s.message();
+    munmap(memory, size);
+  }
+}
+
+// Issue 21, item 7: the set behind "warned once per type" grew with every
+// type read wrongly (300,000 types: 47 MB).
+TEST(Codec, ReadingWarningsAreRememberedForABoundedNumberOfTypes) {
+  SetDefaultLogLevel(LogLevel::kError);
+  Message msg;
+  for (int i = 0; i < 5000; ++i) {
+    msg.Reset();
+    msg.SetType(("Type" + std::to_string(i)).c_str());
+    msg.PutText("x");
+    EXPECT_EQ(msg.GetInt(), 0);  // a numeric Get on a text: warns
+  }
+  EXPECT_GT(Message::RememberedWarnings(), 0u);
+  EXPECT_LE(Message::RememberedWarnings(), Message::kRememberedWarnings);
+  SetDefaultLogLevel(LogLevel::kWarn);
+}
+
+TEST(Codec, RecentKeysForgetsTheLeastRecentlySeen) {
+  RecentKeys keys(3);
+  EXPECT_TRUE(keys.Insert("a"));
+  EXPECT_TRUE(keys.Insert("b"));
+  EXPECT_TRUE(keys.Insert("c"));
+  EXPECT_FALSE(keys.Insert("a"));  // seen: now the most recent
+  EXPECT_TRUE(keys.Insert("d"));   // forgets b, the least recent
+  EXPECT_EQ(keys.size(), 3u);
+  EXPECT_FALSE(keys.Insert("a"));
+  EXPECT_FALSE(keys.Insert("c"));
+  EXPECT_FALSE(keys.Insert("d"));
+  EXPECT_TRUE(keys.Insert("b"));
+  EXPECT_EQ(keys.size(), 3u);
 }
 
 TEST(Codec, MismatchAndPastTheEndGiveZeroAndSkip) {

@@ -73,6 +73,13 @@ void PackHead(std::string_view type, const Envelope& env, msgpack::packer<Buffer
     pk.pack_str(static_cast<uint32_t>(s.size())).pack_str_body(s.data(), static_cast<uint32_t>(s.size()));
 }
 
+// A span's length as msgpack's str32/bin32 carries it.  Message::Put*
+// refuses anything longer, so nothing is cut here.
+uint32_t SpanLength(const Item& item) {
+  static_assert(kMaxSpanBytes == std::numeric_limits<uint32_t>::max(), "spans fit msgpack's 32-bit lengths");
+  return static_cast<uint32_t>(item.size);
+}
+
 template <typename Buffer>
 void Pack(const Envelope& env, const Message& message, Buffer& buffer) {
   msgpack::packer<Buffer> pk(buffer);
@@ -92,10 +99,10 @@ void Pack(const Envelope& env, const Message& message, Buffer& buffer) {
         if (item.null_text)
           pk.pack_nil();
         else
-          pk.pack_str(item.size).pack_str_body(message.SpanData(item), item.size);
+          pk.pack_str(SpanLength(item)).pack_str_body(message.SpanData(item), SpanLength(item));
         break;
       case ItemKind::kBytes:
-        pk.pack_uint8(kTagBytes).pack_bin(item.size).pack_bin_body(message.SpanData(item), item.size);
+        pk.pack_uint8(kTagBytes).pack_bin(SpanLength(item)).pack_bin_body(message.SpanData(item), SpanLength(item));
         break;
       case ItemKind::kArray: {
         pk.pack_uint8(static_cast<uint8_t>(kArrayBase + static_cast<int>(item.array_kind)));
@@ -105,7 +112,7 @@ void Pack(const Envelope& env, const Message& message, Buffer& buffer) {
         uint32_t pad = static_cast<uint32_t>((8 - data_start % 8) % 8);
         static const char kZeros[8] = {0};
         pk.pack_bin(pad).pack_bin_body(kZeros, pad);
-        pk.pack_bin(item.size).pack_bin_body(message.SpanData(item), item.size);
+        pk.pack_bin(SpanLength(item)).pack_bin_body(message.SpanData(item), SpanLength(item));
         break;
       }
       case ItemKind::kTail: break;
@@ -234,9 +241,15 @@ class FrameVisitor : public msgpack::null_visitor {
       return true;
     }
     if (phase_ != Phase::kValue) return Fail("bin out of place");
+    // The C API reports sizes and counts as an int: a bin32 of 2 GiB or more
+    // (which our senders never write) could not be handed over whole.
     if (item_.kind == ItemKind::kArray) {
       if (n % ArrayElementSize(item_.array_kind) != 0) return Fail("array data is not a whole number of elements");
-    } else if (item_.kind != ItemKind::kBytes) {
+      if (n / ArrayElementSize(item_.array_kind) > static_cast<uint32_t>(std::numeric_limits<int>::max()))
+        return Fail("array of more elements than an int counts");
+    } else if (item_.kind == ItemKind::kBytes) {
+      if (n > static_cast<uint32_t>(std::numeric_limits<int>::max())) return Fail("bytes longer than an int counts");
+    } else {
       return Fail("bin out of place");
     }
     return Span(p, n);

@@ -17,6 +17,12 @@ enum class ItemKind : uint8_t { kChar, kShort, kInt, kLong, kFloat, kDouble, kAr
 enum class ArrayKind : uint8_t { kChar, kShort, kInt, kLong, kFloat, kDouble };
 constexpr int kArrayKinds = 6;
 
+// The largest text, bytes or array data one item may hold, in bytes: msgpack
+// writes a str or bin with a 32-bit length (str32, bin32), so 4 GiB - 1.
+// Sizes are 64-bit everywhere inside, so that a larger one is seen and
+// refused (Message::Put*), never cut to its low 32 bits.
+constexpr uint64_t kMaxSpanBytes = 0xffffffffu;
+
 // Bytes per element, in memory and on the wire (long is 64-bit on both).
 size_t ArrayElementSize(ArrayKind kind);
 const char* ItemKindName(ItemKind kind);
@@ -27,7 +33,7 @@ struct Item {
   ArrayKind array_kind = ArrayKind::kChar;  // kind == kArray only
   bool null_text = false;                   // PutText(NULL)
   bool in_storage = false;                  // `offset` indexes the message's storage
-  uint32_t size = 0;                        // span length in bytes
+  uint64_t size = 0;                        // span length in bytes, at most kMaxSpanBytes
   union {
     int64_t i;  // char, short, int, long
     float f;

@@ -4,11 +4,11 @@
 #include <cstring>
 #include <limits>
 #include <mutex>
-#include <set>
 #include <type_traits>
 #include <utility>
 
 #include "Cm/CmDefs.h"
+#include "codec/recent_keys.h"
 #include "util/log.h"
 
 namespace cm {
@@ -20,13 +20,16 @@ static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "arrays travel little-e
 namespace {
 
 // Converts as a C cast would, but clamps what would overflow (a plain cast is
-// undefined behaviour there).  NaN becomes 0 for integer targets.
+// undefined behaviour there).  NaN becomes 0 for integer targets.  Infinity
+// and NaN stay what they are for float and double targets: only a finite
+// value too large for the target (a double beyond FLT_MAX read as a float)
+// is clamped.
 template <typename T>
 T Clamp(const Item& item) {
   if (item.kind == ItemKind::kFloat || item.kind == ItemKind::kDouble) {
     double d = item.kind == ItemKind::kFloat ? item.v.f : item.v.d;
     if constexpr (std::is_floating_point_v<T>) {
-      if (std::isnan(d)) return static_cast<T>(d);
+      if (!std::isfinite(d)) return static_cast<T>(d);
       if (d > std::numeric_limits<T>::max()) return std::numeric_limits<T>::max();
       if (d < std::numeric_limits<T>::lowest()) return std::numeric_limits<T>::lowest();
       return static_cast<T>(d);
@@ -48,6 +51,18 @@ T Clamp(const Item& item) {
 }
 
 bool IsNumeric(ItemKind kind) { return kind <= ItemKind::kDouble; }
+
+// The (type, problem) pairs Message::Warn has warned about, shared by every
+// message of the process.
+std::mutex& WarnedMutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+// Never destroyed: a message may still be read (and warn) at exit.
+RecentKeys& Warned() {
+  static RecentKeys* warned = new RecentKeys(Message::kRememberedWarnings);
+  return *warned;
+}
 
 }  // namespace
 
@@ -104,32 +119,50 @@ size_t Message::AppendStorage(const void* data, size_t size, size_t align) {
   return offset;
 }
 
-void Message::PutText(const char* text) { PutText(text, text ? std::strlen(text) : 0); }
+// Logs why an item of `bytes` bytes is not appended; always false.  Logged
+// every time, not once: each refusal is a message that would go out without
+// data its sender meant to send.
+bool Message::RefuseSpan(const std::string& what, uint64_t bytes) const {
+  CM_ERROR("message '%s': %s of %llu bytes refused: one item carries at most 4 GiB - 1 bytes "
+           "(msgpack's 32-bit length); nothing appended",
+           type_.c_str(), what.c_str(), static_cast<unsigned long long>(bytes));
+  return false;
+}
 
-void Message::PutText(const char* text, size_t size) {
+bool Message::PutText(const char* text) { return PutText(text, text ? std::strlen(text) : 0); }
+
+bool Message::PutText(const char* text, size_t size) {
+  if (size > kMaxSpanBytes) return RefuseSpan("a text", size);
   Item item;
   item.kind = ItemKind::kText;
   item.null_text = text == nullptr;
   item.in_storage = true;
-  item.size = static_cast<uint32_t>(size);
+  item.size = size;
   item.v.offset = AppendStorage(text, size, 1);
   items_.push_back(item);
+  return true;
 }
 
-void Message::PutBytes(const char* bytes, size_t size) {
+bool Message::PutBytes(const char* bytes, size_t size) {
+  if (size > kMaxSpanBytes) return RefuseSpan("a bytes item", size);
   Item item;
   item.kind = ItemKind::kBytes;
   item.in_storage = true;
-  item.size = static_cast<uint32_t>(size);
+  item.size = size;
   item.v.offset = AppendStorage(bytes, size, 1);
   items_.push_back(item);
+  return true;
 }
 
-void Message::PutArray(ArrayKind kind, const void* data, size_t count, bool external) {
+bool Message::PutArray(ArrayKind kind, const void* data, size_t count, bool external) {
+  uint64_t bytes;
+  if (__builtin_mul_overflow(static_cast<uint64_t>(count), ArrayElementSize(kind), &bytes)) bytes = UINT64_MAX;
+  if (bytes > kMaxSpanBytes)
+    return RefuseSpan("an array of " + std::to_string(count) + " " + ArrayKindName(kind) + "s", bytes);
   Item item;
   item.kind = ItemKind::kArray;
   item.array_kind = kind;
-  item.size = static_cast<uint32_t>(count * ArrayElementSize(kind));
+  item.size = bytes;
   if (external) {
     item.v.ptr = static_cast<const char*>(data);
   } else {
@@ -137,21 +170,27 @@ void Message::PutArray(ArrayKind kind, const void* data, size_t count, bool exte
     item.v.offset = AppendStorage(data, item.size, 8);
   }
   items_.push_back(item);
+  return true;
 }
 
 ItemKind Message::PeekKind() const {
   return cursor_ < items_.size() ? items_[cursor_].kind : ItemKind::kTail;
 }
 
+size_t Message::RememberedWarnings() {
+  std::lock_guard<std::mutex> lock(WarnedMutex());
+  return Warned().size();
+}
+
 void Message::Warn(const char* what, const Item* item) const {
   // Once per (message type, problem): a loop reading a wrong layout must not
-  // flood the log.
-  static std::mutex mutex;
-  static std::set<std::string> warned;
+  // flood the log.  Only the most recent kRememberedWarnings are remembered,
+  // so a process that reads ever new types wrongly does not grow for ever
+  // (it warns again for a type forgotten meanwhile).
   std::string key = type_ + '\0' + what + '\0' + (item ? ItemKindName(item->kind) : "");
   {
-    std::lock_guard<std::mutex> lock(mutex);
-    if (!warned.insert(key).second) return;
+    std::lock_guard<std::mutex> lock(WarnedMutex());
+    if (!Warned().Insert(key)) return;
   }
   if (item == nullptr)
     CM_WARN("message '%s': %s past the last item: returned 0/NULL", type_.c_str(), what);

@@ -50,11 +50,13 @@ class Message {
   void PutLong(long v) { PutInteger(ItemKind::kLong, v); }
   void PutFloat(float v);
   void PutDouble(double v);
-  void PutText(const char* text);  // nullptr allowed
-  void PutText(const char* text, size_t size);
-  void PutBytes(const char* bytes, size_t size);
+  // A text, bytes or array of more than kMaxSpanBytes cannot travel: it is
+  // refused with a logged error, nothing is appended, and these return false.
+  bool PutText(const char* text);  // nullptr allowed
+  bool PutText(const char* text, size_t size);
+  bool PutBytes(const char* bytes, size_t size);
   // external: keep only the pointer (the caller's array outlives the sends).
-  void PutArray(ArrayKind kind, const void* data, size_t count, bool external);
+  bool PutArray(ArrayKind kind, const void* data, size_t count, bool external);
 
   // Reading.  Peek never advances.
   ItemKind PeekKind() const;
@@ -72,6 +74,11 @@ class Message {
   // Element pointer (aligned), kind and count; nullptr and 0 otherwise.
   const void* GetArray(ArrayKind* kind, size_t* count);
 
+  // Reading warnings are shown once per (type, problem) among the last
+  // kRememberedWarnings such pairs; how many are remembered now (tests).
+  static constexpr size_t kRememberedWarnings = 1024;
+  static size_t RememberedWarnings();
+
   // Raw access for the codec and tools.
   const std::vector<Item>& items() const { return items_; }
   size_t cursor() const { return cursor_; }
@@ -88,6 +95,7 @@ class Message {
 
  private:
   void PutInteger(ItemKind kind, int64_t v);
+  bool RefuseSpan(const std::string& what, uint64_t bytes) const;
   size_t AppendStorage(const void* data, size_t size, size_t align);
   const Item* Next(ItemKind want, bool numeric);
   template <typename T>
