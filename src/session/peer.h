@@ -6,6 +6,7 @@
 #ifndef CM_SESSION_PEER_H
 #define CM_SESSION_PEER_H
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 
@@ -19,6 +20,11 @@ struct Peer {
   Address address;        // empty endpoint: not resolved yet
   bool link_up = false;   // our dialer's connection to it is up
   int inbound_fd = -1;    // the connection it last sent to us on, if open
+  // A connection of ours or of its closed (or an attempt failed): maybe it
+  // is gone, maybe only that connection.  Unset: not suspected.  Checked by
+  // reaching its incarnation (Session::CheckSuspects).
+  std::chrono::steady_clock::time_point suspect_since{};
+  bool refused = false;   // while suspected: an attempt to connect to it failed
   bool announced = false; // connection handler called, disconnection not yet
   bool was_lost = false;  // its link was lost since it was last up
   uint64_t seq_out = 0;   // last sequence number sent to this incarnation

@@ -27,6 +27,15 @@ constexpr int kHousekeepingMs = 1000;  // connect reports, re-registration
 constexpr int kDispatchBudget = 65536;
 constexpr int kRoomPollMs = 10;  // a send waiting for acks looks at its links this often
 constexpr int kLinkCheckMs = 100;  // see Wait()  // per pass of a zero-timeout wait
+// A peer whose connection closed and that we cannot reach again within this
+// time is gone (a refused connection says so at once).  The contract says a
+// control system learns of a death within about 2 s.
+constexpr int kSuspectCheckMs = 1500;
+// The library's own answers (cm:pong, cm:info-reply) wait at most this long
+// in the dispatch path, and only when no other answer is queued; then they
+// are queued, at most kMaxPendingReplies (see Reply).
+constexpr int kReplyWaitMs = 20;
+constexpr size_t kMaxPendingReplies = 64;
 // An idle process sleeps on all its sockets, waking for a message or a link
 // event; while it has sends to report to the name server, at least this
 // often.  With none, it sleeps without a time limit: a wake-up that finds
@@ -172,8 +181,15 @@ void Session::Close() {
   auto flush_until = Clock::now() + std::chrono::milliseconds(kCloseLingerMs);
   while (dialer_->Flush() == Dialer::SendResult::kFull && Clock::now() < flush_until) WaitForLinks(1);
   // What we dispatched is acknowledged, so our senders do not count it as
-  // maybe lost when our links close.
+  // maybe lost when our links close.  An acknowledgement to a sender we
+  // never answered needs a connection first: waited for, within the linger
+  // time (a sender found gone owes nothing: LinkLost).
   SendAcks();
+  while (!acks_owed_.empty() && Clock::now() < flush_until) {
+    WaitForLinks(5);
+    if (!suspects_.empty()) CheckSuspects();
+    SendAcks();
+  }
   if (registered_) {
     ReportConnects();
     Status s = names_->Unregister(name_, kUnregisterTimeoutMs);
@@ -186,8 +202,8 @@ void Session::Close() {
   stats_.unacked += unacked_.ReportAll();
   acks_owed_.clear();
   peers_.clear();
-  by_endpoint_.clear();
-  by_fd_.clear();
+  suspects_.clear();
+  pending_replies_.clear();
   last_peer_ = nullptr;
   callbacks_.clear();
   read_ahead_.clear();
@@ -221,11 +237,8 @@ Peer& Session::PeerNamed(std::string_view name) {
 
 void Session::SetAddress(Peer& peer, const Address& address) {
   if (peer.address.endpoint != address.endpoint) {
-    if (!peer.address.endpoint.empty()) {
-      auto it = by_endpoint_.find(peer.address.endpoint);
-      if (it != by_endpoint_.end() && it->second == &peer) by_endpoint_.erase(it);
+    if (!peer.address.endpoint.empty() && !EndpointShared(peer.address.endpoint, peer))
       dialer_->Disconnect(peer.address.endpoint);
-    }
     peer.link_up = false;
   }
   if (peer.address.incarnation != address.incarnation) {  // another process: new sequences
@@ -235,7 +248,16 @@ void Session::SetAddress(Peer& peer, const Address& address) {
     peer.seq_in = peer.seq_acked = 0;
   }
   peer.address = address;
-  by_endpoint_[address.endpoint] = &peer;
+}
+
+// Whether a peer other than `peer` is at `endpoint` (a process that took
+// the port of one that died): its connection must not be dropped with the
+// dead one's.
+bool Session::EndpointShared(const std::string& endpoint, const Peer& peer) const {
+  for (const auto& [name, other] : peers_)
+    if (other.get() != &peer && other->address.endpoint == endpoint && other->suspect_since == Clock::time_point{})
+      return true;
+  return false;
 }
 
 Status Session::Resolve(Peer& peer) {
@@ -277,7 +299,7 @@ bool Session::Send(const Message& message, std::string_view to) {
   return Deliver(peer, message, deadline);
 }
 
-bool Session::Deliver(Peer& peer, const Message& message, Clock::time_point deadline) {
+bool Session::Deliver(Peer& peer, const Message& message, Clock::time_point deadline, bool quiet) {
   Envelope env;
   env.sender = name_;
   env.reply_to = address_text_;
@@ -304,6 +326,7 @@ bool Session::Deliver(Peer& peer, const Message& message, Clock::time_point dead
   if (!peer.window.HasRoom(size, send_window_bytes_)) {
     if (deadline == Clock::time_point{}) deadline = Clock::now() + std::chrono::milliseconds(send_timeout_ms_);
     if (!WaitForRoom(peer, size, deadline)) {
+      if (quiet) return false;
       CM_WARN("send '%s' to '%s': for %d ms it left %.1f MiB sent to it unread, and this message (%.1f MiB) "
               "would take that past CM_SEND_WINDOW (%.0f MiB): it reads too slowly, or not at all; message not sent",
               message.type(), peer.name.c_str(), send_timeout_ms_, peer.window.unread() / 1048576.0, size / 1048576.0,
@@ -339,10 +362,11 @@ bool Session::Deliver(Peer& peer, const Message& message, Clock::time_point dead
       NameRecord record;
       Status s = names_->Lookup(peer.name, &record, MsUntil(deadline));
       if (s.IsNotFound()) {
-        CM_WARN("send '%s' to '%s': it is no longer registered (it exited or died)", message.type(),
-                peer.name.c_str());
-        dialer_->Disconnect(peer.address.endpoint);
-        ++stats_.send_failures;
+        if (!quiet)
+          CM_WARN("send '%s' to '%s': it is no longer registered (it exited or died)", message.type(),
+                  peer.name.c_str());
+        if (!EndpointShared(peer.address.endpoint, peer)) dialer_->Disconnect(peer.address.endpoint);
+        if (!quiet) ++stats_.send_failures;
         return false;
       }
       Address fresh;
@@ -360,6 +384,7 @@ bool Session::Deliver(Peer& peer, const Message& message, Clock::time_point dead
     bool soon = result == Dialer::SendResult::kFull || peer.link_up;
     WaitForLinks(std::min(MsUntil(deadline), soon ? 1 : 20));
   }
+  if (quiet) return false;
   if (result == Dialer::SendResult::kFull)
     CM_WARN("send '%s' to '%s': its queue stayed full for %d ms: message not sent", message.type(),
             peer.name.c_str(), send_timeout_ms_);
@@ -404,37 +429,39 @@ void Session::WaitForLinks(int timeout_ms) {
   if (zmq_poll(&item, 1, timeout_ms) > 0) ProcessLinkEvents();
 }
 
+// What the monitors say is a hint, never a verdict: a descriptor or an
+// endpoint is reused by the next connection or process that comes along
+// (docs/architecture.md, "Learning that a peer is gone").  A peer whose
+// connection closed is suspected, then checked by reaching its incarnation.
 void Session::ProcessLinkEvents() {
   std::vector<LinkEvent> events;
   dialer_->TakeEvents(&events);
   for (const LinkEvent& e : events) {
-    auto it = by_endpoint_.find(e.endpoint);
-    if (it == by_endpoint_.end()) continue;
-    Peer& peer = *it->second;
-    if (e.up) {
-      peer.link_up = true;
-      peer.was_lost = false;
-    } else {
-      // Stop libzmq reconnecting to it every second, forever, maybe to a
-      // stranger that took the port: the next send connects again.
-      dialer_->Disconnect(e.endpoint);
-      peer.link_up = false;
-      LinkLost(peer);
+    for (auto& [name, p] : peers_) {
+      Peer& peer = *p;
+      if (peer.address.endpoint != e.endpoint) continue;
+      if (e.up) {
+        peer.link_up = true;
+        peer.was_lost = false;
+      } else if (e.refused) {
+        if (peer.suspect_since != Clock::time_point{}) peer.refused = true;
+      } else {
+        peer.link_up = false;
+        Suspect(peer);
+      }
     }
   }
   std::vector<int> closed;
   listener_->TakeClosed(&closed);
   for (int fd : closed) {
-    auto it = by_fd_.find(fd);
-    if (it == by_fd_.end()) continue;
-    Peer& peer = *it->second;
-    by_fd_.erase(it);
-    peer.inbound_fd = -1;
-    if (!peer.link_up) {
-      dialer_->Disconnect(peer.address.endpoint);  // an acknowledgement may have started dialing it
-      LinkLost(peer);
+    for (auto& [name, p] : peers_) {
+      if (p->inbound_fd != fd) continue;
+      p->inbound_fd = -1;
+      Suspect(*p);
     }
   }
+  if (!suspects_.empty()) CheckSuspects();
+  if (!pending_replies_.empty()) RetryReplies();
   names_->DrainUnsolicited();
   if (names_->TakeReconnected() && registered_) {
     // Jitter: after a name server restart, 500 processes must not all
@@ -444,7 +471,60 @@ void Session::ProcessLinkEvents() {
   }
 }
 
+void Session::Suspect(Peer& peer) {
+  if (peer.suspect_since != Clock::time_point{} || peer.address.endpoint.empty()) return;
+  peer.suspect_since = Clock::now();
+  peer.refused = false;
+  suspects_.push_back(&peer);
+}
+
+// A suspect is alive if its incarnation takes a frame: an acknowledgement,
+// which is idempotent (ROUTER_MANDATORY refuses it unless the handshake
+// with exactly that incarnation is done, whoever now has the endpoint).  It
+// is gone if a connection to its endpoint is refused, or after
+// kSuspectCheckMs without reaching it (a host that vanished).
+void Session::CheckSuspects() {
+  auto now = Clock::now();
+  size_t kept = 0;
+  for (Peer* peer : suspects_) {
+    if (peer->suspect_since == Clock::time_point{}) continue;  // lost or killed meanwhile
+    Dialer::SendResult r = ProbeAck(*peer);
+    if (r != Dialer::SendResult::kNotConnected) {
+      peer->suspect_since = Clock::time_point{};
+      peer->link_up = true;
+      continue;
+    }
+    if (peer->refused || now - peer->suspect_since >= std::chrono::milliseconds(kSuspectCheckMs)) {
+      CM_DEBUG("'%s' at %s is gone (%s)", peer->name.c_str(), peer->address.ToString().c_str(),
+               peer->refused ? "connection refused" : "not reachable");
+      peer->suspect_since = Clock::time_point{};
+      peer->link_up = false;
+      if (!EndpointShared(peer->address.endpoint, *peer)) dialer_->Disconnect(peer->address.endpoint);
+      LinkLost(*peer);
+      continue;
+    }
+    dialer_->Connect(peer->address.endpoint);  // idempotent
+    suspects_[kept++] = peer;
+  }
+  suspects_.resize(kept);
+}
+
+// An acknowledgement of what we dispatched from `peer`, sent now or never.
+Dialer::SendResult Session::ProbeAck(Peer& peer) {
+  Message ack;
+  ack.SetType("cm:ack");
+  ack.PutLong(static_cast<long>(peer.seq_in));
+  Envelope env;
+  env.sender = name_;
+  env.reply_to = address_text_;
+  zmq::message_t frame = EncodeFrame(env, ack);
+  Dialer::SendResult r = dialer_->Send(peer.address, frame);
+  if (r == Dialer::SendResult::kSent) peer.seq_acked = peer.seq_in;
+  return r;
+}
+
 void Session::LinkLost(Peer& peer) {
+  peer.suspect_since = Clock::time_point{};
   peer.was_lost = true;
   NoteUnacked(peer);
   peer.seq_acked = peer.seq_in;  // no acknowledgement reaches it now; its next message owes one
@@ -471,8 +551,13 @@ void Session::RunQueuedCallbacks() {
   }
 }
 
-void Session::Reply(Peer& to, const char* type, Message& reply) {
-  reply.SetType(type);
+// The library's own answers never hold up dispatch for long: a sender
+// whose reply address does not answer (it left, or the frame was forged)
+// must not freeze the process.  An answer that cannot go at once may wait
+// kReplyWaitMs when no other is queued; else it is queued, connected to,
+// and tried again at each link check until the send timeout.
+void Session::Reply(Peer& to, const char* type, std::unique_ptr<Message> reply) {
+  reply->SetType(type);
   // A sender that gave no address (a raw or foreign frame) is answered only
   // if its name is registered.
   if (to.address.endpoint.empty()) {
@@ -484,16 +569,45 @@ void Session::Reply(Peer& to, const char* type, Message& reply) {
       return;
     }
   }
-  (void)Deliver(to, reply, Clock::now() + std::chrono::milliseconds(send_timeout_ms_));
+  auto now = Clock::now();
+  auto wait = pending_replies_.empty() ? std::chrono::milliseconds(kReplyWaitMs) : std::chrono::milliseconds(0);
+  if (Deliver(to, *reply, now + wait, /*quiet=*/true)) return;
+  if (pending_replies_.size() >= kMaxPendingReplies) {
+    static Clock::time_point last_log;
+    ++stats_.send_failures;
+    if (Every(&last_log))
+      CM_WARN("cannot answer '%s' with %s now, and %zu answers already wait: dropped", to.name.c_str(), type,
+              pending_replies_.size());
+    return;
+  }
+  dialer_->Connect(to.address.endpoint);
+  pending_replies_.push_back({&to, std::move(reply), now + std::chrono::milliseconds(send_timeout_ms_)});
+}
+
+void Session::RetryReplies() {
+  auto now = Clock::now();
+  size_t kept = 0;
+  for (PendingReply& r : pending_replies_) {
+    if (Deliver(*r.to, *r.message, now, /*quiet=*/true)) continue;
+    if (now >= r.deadline) {
+      ++stats_.send_failures;
+      CM_WARN("could not answer '%s' with %s within %d ms: not reachable at %s; answer dropped", r.to->name.c_str(),
+              r.message->type(), send_timeout_ms_, r.to->address.ToString().c_str());
+      continue;
+    }
+    pending_replies_[kept++] = std::move(r);
+  }
+  pending_replies_.resize(kept);
 }
 
 // The requests every process answers by itself (docs/protocol.md).  Their
 // replies (cm:pong, cm:info-reply, cm:killed) go to handlers like any type.
 bool Session::HandleBuiltin(Message& message, Peer& sender) {
   const std::string& type = message.type_string();
-  Message reply;
+  auto reply_owner = std::make_unique<Message>();
+  Message& reply = *reply_owner;
   if (type == "cm:ping") {
-    Reply(sender, "cm:pong", reply);
+    Reply(sender, "cm:pong", std::move(reply_owner));
   } else if (type == "cm:info") {
     reply.PutText(name_.c_str());
     reply.PutInt(getpid());
@@ -509,7 +623,7 @@ bool Session::HandleBuiltin(Message& message, Peer& sender) {
     reply.PutText(CM_VERSION);
     reply.PutLong(static_cast<long>(QueueDepth()));
     reply.PutLong(static_cast<long>(stats_.unacked));
-    Reply(sender, "cm:info-reply", reply);
+    Reply(sender, "cm:info-reply", std::move(reply_owner));
   } else if (type == "cm:kill") {
     // Only from inside the domain: the request names it (a tool run with a
     // wrong CMDOMAIN that still reaches us must not stop us).  With a domain
@@ -520,11 +634,13 @@ bool Session::HandleBuiltin(Message& message, Peer& sender) {
       CM_WARN("refused cm kill from '%s': it is for domain '%s', this process is in domain '%s'",
               sender.name.c_str(), domain.c_str(), domain_.name.c_str());
       reply.PutText(("this process is in domain '" + domain_.name + "', not '" + domain + "'").c_str());
-      Reply(sender, "cm:kill-refused", reply);
+      Reply(sender, "cm:kill-refused", std::move(reply_owner));
       return true;
     }
     CM_WARN("asked to stop by '%s' (cm kill): closing and exiting", sender.name.c_str());
-    Reply(sender, "cm:killed", reply);
+    // This one may wait: the process ends right after it.
+    reply.SetType("cm:killed");
+    (void)Deliver(sender, reply, Clock::now() + std::chrono::milliseconds(send_timeout_ms_));
     Close();
     std::exit(0);
   } else {
@@ -624,10 +740,7 @@ int Session::DispatchOne(int wait_ms) {
   }
   if (peer.inbound_fd < 0 && !stale) {  // reset when that connection closes
     int fd = Listener::SourceFd(inbox_.frame);
-    if (fd >= 0) {
-      peer.inbound_fd = fd;
-      by_fd_[fd] = &peer;
-    }
+    if (fd >= 0) peer.inbound_fd = fd;
   }
   if (env.seq != 0 && !stale) {
     if (env.seq > peer.seq_in + 1 && peer.seq_in != 0) {
@@ -743,7 +856,12 @@ bool Session::Wait(double seconds) {
   // every 100 ms made 500 idle processes take most of a CPU.
   for (;;) {
     if (now >= next_link_check_) {
-      if (zmq_poll(poll_items_.data() + 1, static_cast<int>(poll_items_.size()) - 1, 0) > 0) ProcessLinkEvents();
+      if (zmq_poll(poll_items_.data() + 1, static_cast<int>(poll_items_.size()) - 1, 0) > 0) {
+        ProcessLinkEvents();
+      } else {
+        if (!suspects_.empty()) CheckSuspects();
+        if (!pending_replies_.empty()) RetryReplies();
+      }
       next_link_check_ = Clock::now() + std::chrono::milliseconds(kLinkCheckMs);
       quiet_interval_ = dispatched_since_check_ == 0;
       dispatched_since_check_ = 0;
@@ -812,7 +930,7 @@ bool Session::Wait(double seconds) {
 // owed: the wait may sleep on every socket.
 bool Session::Idle() const {
   return quiet_interval_ && dispatched_since_check_ == 0 && acks_owed_.empty() && unacked_.empty() &&
-         reregister_at_ == Clock::time_point::max();
+         suspects_.empty() && pending_replies_.empty() && reregister_at_ == Clock::time_point::max();
 }
 
 Peer* Session::Reference(const std::string& name) {
@@ -828,7 +946,8 @@ Peer* Session::Reference(const std::string& name) {
 
 void Session::Kill(Peer* peer) {
   if (!started_ || peer == nullptr) return;
-  if (!peer->address.endpoint.empty()) dialer_->Disconnect(peer->address.endpoint);
+  if (!peer->address.endpoint.empty() && !EndpointShared(peer->address.endpoint, *peer))
+    dialer_->Disconnect(peer->address.endpoint);
   peer->link_up = false;
   LinkLost(*peer);
 }

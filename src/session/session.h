@@ -86,11 +86,16 @@ class Session {
   Peer& PeerNamed(std::string_view name);
   Status Resolve(Peer& peer);
   void SetAddress(Peer& peer, const Address& address);
-  bool Deliver(Peer& peer, const Message& message, Clock::time_point deadline);
+  // quiet: a failure is neither logged nor counted (the caller decides).
+  bool Deliver(Peer& peer, const Message& message, Clock::time_point deadline, bool quiet = false);
   bool WaitForRoom(Peer& peer, size_t size, Clock::time_point deadline);
   bool TakeAck(const Incoming& in);
   void WaitForLinks(int timeout_ms);
   void ProcessLinkEvents();
+  void Suspect(Peer& peer);
+  void CheckSuspects();
+  Dialer::SendResult ProbeAck(Peer& peer);
+  bool EndpointShared(const std::string& endpoint, const Peer& peer) const;
   void LinkLost(Peer& peer);
   void Announce(Peer& peer);
   int DispatchOne(int wait_ms = 0);
@@ -106,7 +111,8 @@ class Session {
   void RunQueuedCallbacks();
   void Housekeeping();
   void ReportConnects();
-  void Reply(Peer& to, const char* type, Message& reply);
+  void Reply(Peer& to, const char* type, std::unique_ptr<Message> reply);
+  void RetryReplies();
   // Acknowledgement accounting (unacked.h).
   void SendAcks();
   bool SendAck(Peer& peer);
@@ -128,8 +134,13 @@ class Session {
   std::string address_text_;
 
   std::unordered_map<std::string, std::unique_ptr<Peer>> peers_;
-  std::unordered_map<std::string, Peer*> by_endpoint_;
-  std::unordered_map<int, Peer*> by_fd_;
+  struct PendingReply {
+    Peer* to;
+    std::unique_ptr<Message> message;
+    Clock::time_point deadline;
+  };
+  std::vector<PendingReply> pending_replies_;  // the library's own answers, not sent yet (Reply)
+  std::vector<Peer*> suspects_;  // whose connection closed: checked at each link check
   Peer* last_peer_ = nullptr;  // most sends go to the same peer as the last
 
   HandlerTable handlers_;

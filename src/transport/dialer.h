@@ -46,6 +46,9 @@ namespace cm {
 struct LinkEvent {
   bool up = false;       // handshake done (true) or connection lost (false)
   std::string endpoint;  // tcp://host:port
+  // With up false: not a lost connection but a failed attempt to make one
+  // (refused, or timed out): nobody listens there now.
+  bool refused = false;
 };
 
 class Dialer {
