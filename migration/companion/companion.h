@@ -1,0 +1,85 @@
+// Companion: the legacy half of a relinked process in migration mode
+// (docs/migration.md).  One thread owns the legacy library and relays:
+//
+//   loop:  legacy CmMessageWaitWithTimeout(slice)   -- legacy handlers forward to R
+//          take every request R has queued (never blocking), answer each
+//          slice = activity ? min : min(2 * slice, max)
+//
+// The legacy library runs handlers only inside its wait, and nothing can wake
+// that wait early from outside, so a request from R waits for the current
+// slice to end: the slice is short while traffic flows and grows while idle
+// (bounded), trading R's latency towards the legacy side against the
+// companion's CPU when idle (figures in docs/migration.md).
+// The default handler forwards each legacy message and returns
+// CmMessageBreak, so a legacy message ends the wait at once.
+//
+// It stops when R goes away (its socket disconnects, or this process is
+// orphaned), on `quit`, or on SIGTERM, and then closes the legacy server so
+// the legacy name server drops R's name.
+#ifndef CM_MIGRATION_COMPANION_COMPANION_H
+#define CM_MIGRATION_COMPANION_COMPANION_H
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+
+#include <zmq.hpp>
+
+#include "bridge_protocol.h"
+#include "codec/message.h"
+#include "companion/legacy_api.h"
+#include "transport/monitor.h"
+#include "util/log.h"
+#include "util/status.h"
+
+namespace cm {
+
+struct CompanionOptions {
+  std::string endpoint;  // R's bridge socket
+  pid_t parent = 0;      // R's pid: once orphaned, R is gone
+  std::string library;   // the legacy libcm.so
+  int slice_min_ms = 1, slice_max_ms = 20;
+};
+
+class Companion {
+ public:
+  Companion();
+  ~Companion();
+  // Connects to R, loads the legacy library, probes its name server, says
+  // hello.  On failure R has been told why (`fatal`), and the caller exits.
+  Status Start(const CompanionOptions& options);
+  // Relays until R goes away or says quit; closes the legacy server.
+  void Run();
+  // A SIGTERM handler's way out (async-signal-safe).
+  static void RequestStop();
+
+  // Log line to R (or to stderr before R is there).
+  void Say(LogLevel level, const char* format, ...) __attribute__((format(printf, 3, 4)));
+
+ private:
+  static CmMessageStatus OnLegacyMessage(CmMessage message, char* sender, char* server_name);
+  static void OnLegacyConnect(CmConnect peer);
+  static void OnLegacyDisconnect(CmConnect peer);
+  void InstallHandlers();
+  void Forward(const bridge::Packet& packet, zmq::message_t* frame);
+  bool ServiceParent();  // true if R asked anything
+  void Handle(const bridge::Packet& request, zmq::message_t& frame);
+  void Reply(uint64_t id, int status, const std::string& reason);
+  bool ParentGone();
+
+  CompanionOptions options_;
+  LegacyApi api_;
+  zmq::socket_t socket_;
+  std::unique_ptr<Monitor> monitor_;
+  bool connected_ = false;  // R's socket: hello sent
+  bool stop_ = false;
+  bool activity_ = false;   // something crossed in this turn of the loop
+  CmMessage scratch_ = nullptr;  // the legacy message every send is written into
+  Message in_, out_;
+  std::string open_name_;
+};
+
+}  // namespace cm
+
+#endif
