@@ -39,8 +39,24 @@ NameServer::Clock::time_point NameServer::NextProbeTime(const PendingProbe& prob
 }
 
 void NameServer::CheckClosedConnections() {
+  std::vector<SocketEvent> events;
+  listener_->TakeEvents(&events);
   std::vector<int> fds;
-  listener_->TakeClosed(&fds);
+  for (const SocketEvent& event : events) {
+    switch (event.event) {
+      case ZMQ_EVENT_ACCEPTED:
+        watch_.Accepted(event.value);
+        break;
+      case ZMQ_EVENT_DISCONNECTED:
+        watch_.Closed(event.value);
+        fds.push_back(event.value);
+        break;
+      default:  // ZMQ_EVENT_HANDSHAKE_FAILED_*
+        watch_.HandshakeFailed(event.event, event.value);
+        break;
+    }
+  }
+  watch_busy_ = watch_.Check();
   Clock::time_point now = Clock::now();
   for (int fd : fds) {
     if (stopping_ && fd == stop_requester_fd_) stop_requester_gone_ = true;  // it has our reply

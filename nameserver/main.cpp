@@ -45,7 +45,11 @@ int main(int argc, char** argv) {
       ("port", po::value<int>()->value_name("N"),
        "the port to listen on (default: the domain's name-server port)")
       ("log-level", po::value<std::string>()->value_name("LEVEL"),
-       "error, warn, info or debug (default: $CM_LOG, else info)");
+       "error, warn, info or debug (default: $CM_LOG, else info)")
+      ("max-request-kb", po::value<int>()->value_name("N"),
+       "close a connection whose request frame declares more than N KiB (default: 64)")
+      ("max-names-per-connection", po::value<int>()->value_name("N"),
+       "refuse a registration beyond N names on one connection (default: 16; a process registers one)");
   po::variables_map args;
   try {
     po::store(po::command_line_parser(argc, argv).options(options).run(), args);
@@ -87,6 +91,22 @@ int main(int argc, char** argv) {
   if (server_options.port <= 0 || server_options.port > 65535) {
     std::fprintf(stderr, "CmNameServer: --port must be 1 to 65535, not %d\n", server_options.port);
     return 2;
+  }
+  if (args.count("max-request-kb")) {
+    int kb = args["max-request-kb"].as<int>();
+    if (kb < 1 || kb > 1024 * 1024) {
+      std::fprintf(stderr, "CmNameServer: --max-request-kb must be 1 to 1048576, not %d\n", kb);
+      return 2;
+    }
+    server_options.max_request_bytes = int64_t{kb} << 10;
+  }
+  if (args.count("max-names-per-connection")) {
+    int names = args["max-names-per-connection"].as<int>();
+    if (names < 1) {
+      std::fprintf(stderr, "CmNameServer: --max-names-per-connection must be at least 1, not %d\n", names);
+      return 2;
+    }
+    server_options.max_names_per_connection = static_cast<size_t>(names);
   }
 
   long open_files = cm::RaiseOpenFileLimit();  // one descriptor per client

@@ -90,6 +90,11 @@ std::vector<std::string> MemoryRegistry::Owners() const {
   return owners;
 }
 
+size_t MemoryRegistry::CountOwned(const std::string& owner) const {
+  auto it = owners_.find(owner);
+  return it == owners_.end() ? 0 : it->second.size();
+}
+
 std::vector<Entry> MemoryRegistry::DropOwner(const std::string& owner) {
   std::vector<Entry> dropped;
   auto it = owners_.find(owner);

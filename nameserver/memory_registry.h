@@ -29,6 +29,7 @@ class MemoryRegistry : public Registry {
   void NoteOwnerFd(const std::string& owner, int fd) override;
   std::vector<std::string> OwnersOnConnection(int fd) const override;
   std::vector<std::string> Owners() const override;
+  size_t CountOwned(const std::string& owner) const override;
   std::vector<Entry> DropOwner(const std::string& owner) override;
   std::vector<Entry> Cleanup(const std::function<bool(const std::string& owner)>& alive) override;
 

@@ -36,7 +36,11 @@ zmq::message_t EncodeFrame(const Envelope& envelope, const Message& message) {
 
 }  // namespace
 
-NameServer::NameServer(std::unique_ptr<Registry> registry) : registry_(std::move(registry)) {}
+NameServer::NameServer(std::unique_ptr<Registry> registry, const NameServerOptions& options)
+    : registry_(std::move(registry)),
+      domain_(options.domain),
+      max_names_per_connection_(options.max_names_per_connection),
+      watch_(options.max_request_bytes) {}
 
 NameServer::~NameServer() {
   if (listener_) listener_->socket().set(zmq::sockopt::linger, kCloseLingerMs);
@@ -44,14 +48,15 @@ NameServer::~NameServer() {
 
 Status NameServer::Open(const NameServerOptions& options, std::unique_ptr<Registry> registry,
                         std::unique_ptr<NameServer>* out) {
-  std::unique_ptr<NameServer> server(new NameServer(std::move(registry)));
+  std::unique_ptr<NameServer> server(new NameServer(std::move(registry), options));
   ListenSpec spec;
   spec.advertised_host = options.host;
   spec.first_port = options.port;
   spec.port_count = 1;  // the domain's port or nothing: clients only look there
   spec.heartbeats = true;  // clients always read: a silent one is dropped in 5 s
   spec.security = options.security;
-  server->domain_ = options.domain;
+  spec.max_message_bytes = options.max_request_bytes;
+  spec.watch_connections = true;  // turned-away connections are logged with their address
   Status s = Listener::Open(spec, &server->listener_);
   if (!s.ok()) return s;
   server->reply_to_ = server->listener_->address().ToString();
@@ -163,8 +168,10 @@ void NameServer::CountMalformed(int fd, const std::string& why) {
 }
 
 int NameServer::PollTimeoutMs() const {
-  // Wake up for the next due probe, sweep or the end of the stop grace.
+  // Wake up for the next due probe, sweep or the end of the stop grace, and
+  // soon while closed connections wait to be judged (connection_watch.h).
   Clock::time_point wake = stopping_ ? std::min(next_sweep_, stop_deadline_) : next_sweep_;
+  if (watch_busy_) wake = std::min(wake, Clock::now() + std::chrono::milliseconds(10));
   for (const auto& [owner, probe] : probes_) wake = std::min(wake, NextProbeTime(probe));
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(wake - Clock::now()).count();
   return static_cast<int>(std::clamp<long long>(ms + 1, 0, 60 * 1000));

@@ -22,6 +22,7 @@
 
 #include "codec/frame.h"
 #include "codec/message.h"
+#include "connection_watch.h"
 #include "naming/domain.h"
 #include "registry.h"
 #include "transport/listener.h"
@@ -31,12 +32,20 @@ namespace cm {
 
 // How long NSStop waits for its requester to hang up (see Run).
 constexpr std::chrono::milliseconds kStopGrace(500);
+// Names one connection may hold: the legacy API registers one per process;
+// without a bound, one connection could fill the name server's memory.
+constexpr size_t kDefaultMaxNamesPerConnection = 16;
 
 struct NameServerOptions {
   std::string domain = "default";   // NSStop must name it
   std::string host = "localhost";   // advertised in the server's address
   int port = kDefaultNameServerPort;
   Security security;  // the domain's secret, if it has one
+  // The largest request frame a connection may declare: libzmq closes a
+  // connection whose frame says more, before allocating it.
+  int64_t max_request_bytes = kNameServerMaxRequestBytes;
+  // Names one connection may hold (a process registers one).
+  size_t max_names_per_connection = kDefaultMaxNamesPerConnection;
 };
 
 class NameServer {
@@ -101,7 +110,7 @@ class NameServer {
     size_t attempt = 0;        // index into the probe schedule
   };
 
-  explicit NameServer(std::unique_ptr<Registry> registry);
+  NameServer(std::unique_ptr<Registry> registry, const NameServerOptions& options);
 
   // The loop's steps (name_server.cpp).
   void ServeQueued();
@@ -134,6 +143,10 @@ class NameServer {
   std::unique_ptr<Registry> registry_;
   std::unique_ptr<Listener> listener_;
   std::string domain_;
+  size_t max_names_per_connection_;
+  ConnectionWatch watch_;        // who the listener turned away, for the log
+  bool watch_busy_ = false;      // closed connections not judged yet
+  RateLimitedCount too_many_names_;
   std::string reply_to_;   // our address, in every reply's envelope
   std::string probe_;      // the encoded NSProbe frame
   Statistics stats_;

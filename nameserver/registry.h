@@ -70,6 +70,8 @@ class Registry {
   virtual std::vector<std::string> OwnersOnConnection(int fd) const = 0;
   // Every owner, once.
   virtual std::vector<std::string> Owners() const = 0;
+  // How many names `owner` holds.
+  virtual size_t CountOwned(const std::string& owner) const = 0;
   // Removes every name `owner` holds, with their connect edges; returns them.
   virtual std::vector<Entry> DropOwner(const std::string& owner) = 0;
   // Drops the names of every owner for which `alive` is false (asked once

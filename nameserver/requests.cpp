@@ -1,5 +1,6 @@
 // The name server's requests: one table, then one handler per request.
 // docs/protocol.md ("Name server requests") is the contract for each.
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 
@@ -43,21 +44,44 @@ ItemKind LetterKind(char letter) {
   }
 }
 
-// Names are shown in tables and typed on command lines: no blanks, no
-// control characters, and a bounded length.
-Status CheckName(const std::string& name) {
-  if (name.empty()) return Status::Invalid("a name cannot be empty");
-  if (name.size() > CM_NAME_MAX)
-    return Status::Invalid("name '" + name.substr(0, 40) + "...' is " + std::to_string(name.size()) +
-                           " bytes long; the limit is " + std::to_string(CM_NAME_MAX));
-  for (size_t i = 0; i < name.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(name[i]);
-    // The reason does not repeat the name: it would carry the bad byte along.
+// Names and hosts are shown in tables, typed on command lines and written
+// into the log: no blanks, no control characters (a newline in a host once
+// wrote a forged line into the log), and a bounded length.  `what` names
+// the field in the reason, which never repeats the text: it would carry the
+// bad byte along.
+Status CheckWord(const char* what, const std::string& text, size_t max = CM_NAME_MAX) {
+  if (text.empty()) return Status::Invalid(std::string("a ") + what + " cannot be empty");
+  if (text.size() > max)
+    return Status::Invalid(std::string(what) + " '" + text.substr(0, 40) + "...' is " + std::to_string(text.size()) +
+                           " bytes long; the limit is " + std::to_string(max));
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
     if (c <= ' ' || c == 0x7f)
-      return Status::Invalid("a name cannot contain blanks or control characters (byte " + std::to_string(i + 1) +
-                             " is " + std::to_string(c) + ")");
+      return Status::Invalid(std::string("a ") + what + " cannot contain blanks or control characters (byte " +
+                             std::to_string(i + 1) + " is " + std::to_string(c) + ")");
   }
   return Status::Ok();
+}
+
+Status CheckName(const std::string& name) { return CheckWord("name", name); }
+
+// tcp://<host>:<port>#<incarnation>: a host name of up to 255 bytes and more.
+constexpr size_t kAddressMax = 1024;
+
+// For the log only: text a client chose (a sender, a domain), with control
+// characters written as \xNN so that it cannot start a line of its own.
+std::string Printable(const std::string& text) {
+  std::string out;
+  for (unsigned char c : text.substr(0, 2 * CM_NAME_MAX)) {
+    if (c < ' ' || c == 0x7f || c == '\\') {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\x%02x", c);
+      out += escaped;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
 }
 
 // Exactly the bytes (c_str() would cut at a NUL in a host or address).
@@ -111,13 +135,31 @@ Status NameServer::Register(const Request& request, Message*) {
   entry.owner = request.owner;
   entry.owner_fd = request.fd;
   Status s = CheckName(entry.name);
+  if (s.ok()) s = CheckWord("host", entry.host);
+  if (s.ok()) s = CheckWord("address", entry.address, kAddressMax);
   if (!s.ok()) return s;
   Address address;
   if (!Address::Parse(entry.address, &address))
     return Status::Invalid("address '" + entry.address + "' is not of the form tcp://host:port#incarnation");
-  if (entry.host.empty()) return Status::Invalid("the host cannot be empty");
+  // The incarnation is published (NSGetNames, NSGetAddress): a connection
+  // known by it could be taken over by anyone who read it (ROUTER_HANDOVER),
+  // and its names unlisted or stolen with one frame.  Clients identify
+  // their connections with a secret routing id instead (name_client.h).
+  if (request.owner == address.incarnation)
+    return Status::Refused("this connection's routing id is the incarnation of the address it registers, which "
+                           "anyone can read: a client must identify its name-server connection with a secret");
 
   Entry holder;
+  bool held = registry_->Lookup(entry.name, &holder) && holder.owner == entry.owner;
+  if (!held && registry_->CountOwned(entry.owner) >= max_names_per_connection_) {
+    if (too_many_names_.Count())
+      CM_WARN("refused: %s at %s: its connection already holds %zu names, the limit (%lld more refusals since the "
+              "last such line, %lld in all)",
+              Describe(entry).c_str(), entry.address.c_str(), max_names_per_connection_,
+              static_cast<long long>(too_many_names_.skipped()), static_cast<long long>(too_many_names_.total()));
+    return Status::Refused("this connection already holds " + std::to_string(max_names_per_connection_) +
+                           " names, the most one connection may register");
+  }
   s = registry_->Register(entry, &holder);
   // The holder may have died a moment ago, its close not yet reported:
   // ask now rather than refuse a process that replaces a dead one.
@@ -218,14 +260,15 @@ Status NameServer::DoCleanup(const Request&, Message* payload) {
 Status NameServer::Stop(const Request& request, Message*) {
   if (request.Text(0) != domain_) {
     CM_WARN("refused NSStop from '%s': it is for domain '%s', this name server serves '%s'",
-            std::string(request.envelope.sender).c_str(), request.Text(0).c_str(), domain_.c_str());
+            Printable(std::string(request.envelope.sender)).c_str(), Printable(request.Text(0)).c_str(),
+            domain_.c_str());
     return Status::Refused("NSStop for domain '" + request.Text(0) + "' but this name server serves domain '" +
                            domain_ + "'");
   }
   stopping_ = true;
   stop_requester_fd_ = request.fd;
   stop_deadline_ = Clock::now() + kStopGrace;
-  stop_reason_ = "NSStop from '" + std::string(request.envelope.sender) + "'";
+  stop_reason_ = "NSStop from '" + Printable(std::string(request.envelope.sender)) + "'";
   return Status::Ok();
 }
 

@@ -34,6 +34,7 @@ Status Listener::Open(const ListenSpec& spec, std::unique_ptr<Listener>* out) {
       l->socket_.set(zmq::sockopt::router_mandatory, 1);
     }
     l->socket_.set(zmq::sockopt::backlog, kListenBacklog);
+    l->socket_.set(zmq::sockopt::maxmsgsize, spec.max_message_bytes);
     Status secured = ApplyServerSecurity(spec.security, l->socket_);
     if (!secured.ok()) return secured;
   } catch (const zmq::error_t& e) {
@@ -76,7 +77,11 @@ Status Listener::Open(const ListenSpec& spec, std::unique_ptr<Listener>* out) {
                                ": " + last_error);
   }
   l->address_.endpoint = "tcp://" + spec.advertised_host + ":" + std::to_string(l->port_);
-  l->monitor_ = std::make_unique<Monitor>(l->socket_, ZMQ_EVENT_DISCONNECTED);
+  int events = ZMQ_EVENT_DISCONNECTED;
+  if (spec.watch_connections)
+    events |= ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+              ZMQ_EVENT_HANDSHAKE_FAILED_AUTH;
+  l->monitor_ = std::make_unique<Monitor>(l->socket_, events);
   // An inbox's receives sleep without a time-out, woken by an Alarm
   // (alarm.h).  Without one they keep ZMQ_RCVTIMEO, which costs more but
   // works the same.
@@ -163,6 +168,11 @@ void Listener::TakeClosed(std::vector<int>* fds) {
   SocketEvent event;
   while (monitor_->Next(&event))
     if (event.event == ZMQ_EVENT_DISCONNECTED) fds->push_back(event.value);
+}
+
+void Listener::TakeEvents(std::vector<SocketEvent>* events) {
+  SocketEvent event;
+  while (monitor_->Next(&event)) events->push_back(event);
 }
 
 }  // namespace cm

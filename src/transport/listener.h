@@ -19,6 +19,7 @@
 #include "transport/alarm.h"
 #include "transport/monitor.h"
 #include "transport/security.h"
+#include "transport/tuning.h"
 #include "util/status.h"
 
 namespace cm {
@@ -38,6 +39,12 @@ struct ListenSpec {
   // (alarm.h); false: with ZMQ_RCVTIMEO, as before (CM_RECEIVE_ALARM=0).
   bool alarm = true;
   Security security;  // the domain's secret, if it has one
+  // The largest frame a connection may declare (ZMQ_MAXMSGSIZE): libzmq
+  // closes a connection whose frame header says more, before allocating.
+  int64_t max_message_bytes = PeerMaxMessageBytes();
+  // Also report accepted connections and failed handshakes (TakeEvents), for
+  // a server that logs who was turned away.
+  bool watch_connections = false;
 };
 
 struct Incoming {
@@ -77,6 +84,11 @@ class Listener {
   static int SourceFd(const zmq::message_t& frame);
   // Descriptors of connections that closed since the last call.
   void TakeClosed(std::vector<int>* fds);
+  // Every event since the last call, in order: ZMQ_EVENT_DISCONNECTED (value:
+  // the descriptor), and with watch_connections ZMQ_EVENT_ACCEPTED (the
+  // descriptor) and ZMQ_EVENT_HANDSHAKE_FAILED_* (an error or status code;
+  // the connection's DISCONNECTED follows).  Use this or TakeClosed.
+  void TakeEvents(std::vector<SocketEvent>* events);
 
  private:
   explicit Listener(bool answers);

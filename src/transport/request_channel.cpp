@@ -43,7 +43,17 @@ bool RequestChannel::Receive(zmq::message_t* frame, int timeout_ms) {
     socket_.set(zmq::sockopt::rcvtimeo, timeout_ms);
     receive_timeout_ms_ = timeout_ms;
   }
-  if (zmq_msg_recv(frame->handle(), socket_.handle(), 0) < 0) return false;  // timeout or EINTR
+  return ReceiveWith(frame, 0);
+}
+
+bool RequestChannel::SendNow(zmq::message_t& frame) {
+  return zmq_msg_send(frame.handle(), socket_.handle(), ZMQ_DONTWAIT) >= 0;
+}
+
+bool RequestChannel::ReceiveNow(zmq::message_t* frame) { return ReceiveWith(frame, ZMQ_DONTWAIT); }
+
+bool RequestChannel::ReceiveWith(zmq::message_t* frame, int flags) {
+  if (zmq_msg_recv(frame->handle(), socket_.handle(), flags) < 0) return false;  // none yet, or EINTR
   // The server sends single frames; drop any extra parts.
   while (frame->more()) {
     zmq::message_t extra;

@@ -31,6 +31,10 @@ class RequestChannel {
   bool Send(zmq::message_t& frame, int timeout_ms);
   // Waits at most `timeout_ms`; false on timeout.
   bool Receive(zmq::message_t* frame, int timeout_ms);
+  // The same without waiting, whatever the socket's time-outs: for a caller
+  // that polls several channels at once.
+  bool SendNow(zmq::message_t& frame);
+  bool ReceiveNow(zmq::message_t* frame);
   void TakeEvents(std::vector<LinkEvent>* events);
   // True once the server refused our handshake: a mismatch of the domain's
   // secret (transport/security.h), the only thing that fails one.
@@ -40,6 +44,7 @@ class RequestChannel {
 
  private:
   void DrainMonitor();
+  bool ReceiveWith(zmq::message_t* frame, int flags);
 
   std::string endpoint_;
   std::vector<LinkEvent> events_;  // drained from the monitor, not yet taken

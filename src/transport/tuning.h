@@ -3,8 +3,19 @@
 // How a lost peer is noticed:
 // - a process that exits or is killed: its kernel closes the TCP connection,
 //   seen at once;
-// - a host that vanishes: TCP keepalive probes (answered by the peer's kernel,
-//   whatever its program is doing) fail after about 3 s of silence.
+// - a host that vanishes from an idle link: TCP keepalive probes (answered by
+//   the peer's kernel, whatever its program is doing) fail after about 3 s of
+//   silence;
+// - a host that vanishes from a busy link: keepalive does not run while data
+//   waits for an acknowledgement (the kernel retransmits instead, for up to
+//   15 minutes), so every socket also has TCP_USER_TIMEOUT (ZMQ_TCP_MAXRT,
+//   which libzmq sets as TCP_USER_TIMEOUT on Linux): data unacknowledged for
+//   3 s kills the connection.  The price: Linux counts a zero window the same
+//   way (tcp(7): "or buffered data may remain untransmitted due to zero
+//   window size"), so a receiver whose queues are full and whose program
+//   reads nothing for more than 3 s loses its links too, and its senders
+//   report what it did not acknowledge (docs/api.md, "Delivery").  A receiver
+//   that reads, however slowly, keeps the window open.
 // ZMTP heartbeats are used only by the name server, towards its clients
 // (who answer from ZeroMQ's I/O thread; they send none themselves: a name
 // server that dies closes its connections, one whose host vanishes fails
@@ -19,6 +30,8 @@
 #ifndef CM_TRANSPORT_TUNING_H
 #define CM_TRANSPORT_TUNING_H
 
+#include <cstdint>
+
 #include <zmq.hpp>
 
 namespace cm {
@@ -28,6 +41,8 @@ constexpr int kHeartbeatTimeoutMs = 5000;
 constexpr int kKeepaliveIdleS = 1;
 constexpr int kKeepaliveIntervalS = 1;
 constexpr int kKeepaliveCount = 2;
+// TCP_USER_TIMEOUT: the longest data may stay unacknowledged (see above).
+constexpr int kUnacknowledgedMaxMs = 3000;
 constexpr int kReconnectIntervalMs = 100;
 constexpr int kReconnectIntervalMaxMs = 1000;
 // Messages queued per peer in each direction before a sender is held back.
@@ -35,12 +50,25 @@ constexpr int kHighWaterMark = 10000;
 // Connections a listener's kernel queue holds before accept: libzmq's 100
 // made the name server drop hundreds of SYNs when a whole domain started.
 constexpr int kListenBacklog = 1024;
+// The largest frame a peer's listener accepts (ZMQ_MAXMSGSIZE): without a
+// limit, libzmq allocates whatever size a frame's header declares, and one
+// unauthenticated connection declaring 4 GiB made a process grow by 1.5 GiB.
+// Large enough for legitimate huge arrays; CM_MAX_MESSAGE_MB changes it.
+constexpr int64_t kDefaultMaxMessageBytes = int64_t{1} << 30;
+// The name server's requests are a few hundred bytes (CmNameServer
+// --max-request-kb changes it).
+constexpr int64_t kNameServerMaxRequestBytes = 64 << 10;
+
+// $CM_MAX_MESSAGE_MB in bytes, else kDefaultMaxMessageBytes; a value that
+// is not a positive number of MiB is said in the log (once) and ignored.
+int64_t PeerMaxMessageBytes();
 
 inline void ApplyCommonOptions(zmq::socket_t& socket) {
   socket.set(zmq::sockopt::tcp_keepalive, 1);
   socket.set(zmq::sockopt::tcp_keepalive_idle, kKeepaliveIdleS);
   socket.set(zmq::sockopt::tcp_keepalive_intvl, kKeepaliveIntervalS);
   socket.set(zmq::sockopt::tcp_keepalive_cnt, kKeepaliveCount);
+  socket.set(zmq::sockopt::tcp_maxrt, kUnacknowledgedMaxMs);
   socket.set(zmq::sockopt::reconnect_ivl, kReconnectIntervalMs);
   socket.set(zmq::sockopt::reconnect_ivl_max, kReconnectIntervalMaxMs);
   socket.set(zmq::sockopt::sndhwm, kHighWaterMark);
