@@ -7,6 +7,7 @@
 #include <string>
 
 #include "commands.h"
+#include "output.h"
 #include "util/log.h"
 
 namespace {
@@ -14,12 +15,9 @@ namespace {
 using cmtool::Args;
 
 // One line, whatever the text holds.
-void PrintError(const char* text) {
-  std::string line = text;
-  for (char& c : line)
-    if (c == '\n' || c == '\r') c = ' ';
-  std::fprintf(stderr, "cm: %s\n", line.c_str());
-}
+// One line, whatever it quotes: names, hosts and reasons from the network
+// are escaped (a newline as \n, an ESC as \x1b: output.h, Printable).
+void PrintError(const char* text) { std::fprintf(stderr, "cm: %s\n", cmtool::Printable(text).c_str()); }
 
 struct Command {
   const char* name;

@@ -61,7 +61,8 @@ int RunNames(const Args& args) {
   }
   Table table({"NAME", "HOST", "PID", "ADDRESS", "UPTIME"}, {false, false, true, false, true});
   for (const cm::NameRecord& r : records)
-    table.Add({r.name, r.host, std::to_string(r.pid), r.address, FormatDuration(now - r.started)});
+    table.Add({Printable(r.name), Printable(r.host), std::to_string(r.pid), Printable(r.address),
+               FormatDuration(now - r.started)});
   table.Print(stdout);
   return kExitOk;
 }
@@ -97,7 +98,8 @@ int RunConnects(const Args& args) {
     std::printf("%s]\n", records.empty() ? "" : "\n");
   } else {
     Table table({"FROM", "TO", "MESSAGES"}, {false, false, true});
-    for (const cm::ConnectRecord& r : records) table.Add({r.from, r.to, std::to_string(r.messages)});
+    for (const cm::ConnectRecord& r : records)
+      table.Add({Printable(r.from), Printable(r.to), std::to_string(r.messages)});
     table.Print(stdout);
   }
   return kExitOk;

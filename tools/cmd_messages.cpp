@@ -151,7 +151,8 @@ int RunListen(const Args& args) {
     if (json) {
       std::printf("%s\n", MessageJson(message, sender).c_str());
     } else {
-      std::printf("from %s type %s items %zu\n", sender, message.type(), message.items().size());
+      std::printf("from %s type %s items %zu\n", Printable(sender).c_str(), Printable(message.type_string()).c_str(),
+                  message.items().size());
       PrintItems(message, "  ", stdout);
     }
     std::fflush(stdout);

@@ -32,14 +32,17 @@ cm::Status Call(cm::NameClient& client, const char* type, cm::Message* reply, co
   return client.Call(request, reply, kNameServerTimeoutMs);
 }
 
-// The status of one name server as (key, JSON value) pairs.
-cm::Status Status(cm::NameClient& client, std::vector<std::pair<std::string, std::string>>* fields) {
+// The status of one name server as (key, JSON value) pairs, and its version
+// as it sent it.
+cm::Status Status(cm::NameClient& client, std::vector<std::pair<std::string, std::string>>* fields,
+                  std::string* version_text) {
   cm::Message version, stats;
   cm::Status s = Call(client, "NSGetVersion", &version);
   if (s.ok()) s = Call(client, "NSGetStatistics", &stats);
   if (!s.ok()) return s;
   const char* text = version.GetText();
   fields->emplace_back("version", JsonString(text ? text : ""));
+  *version_text = text ? text : "";
   fields->emplace_back("protocol", std::to_string(version.GetInt()));
   fields->emplace_back("names", std::to_string(stats.GetInt()));
   for (const char* key : {"requests", "registered", "unregistered", "cleaned", "malformed", "uptime"})
@@ -54,11 +57,12 @@ bool Gone(const cm::DomainConfig& domain, size_t index) {
   return s.code() == cm::Status::Code::kUnavailable;
 }
 
-void PrintStatus(const std::string& server, const std::vector<std::pair<std::string, std::string>>& fields) {
+void PrintStatus(const std::string& server, const std::vector<std::pair<std::string, std::string>>& fields,
+                 const std::string& version_text) {
   std::printf("name server %s\n", server.c_str());
   for (const auto& [key, value] : fields) {
     std::string shown = value;
-    if (key == "version") shown = value.substr(1, value.size() - 2);
+    if (key == "version") shown = Printable(version_text);
     if (key == "uptime") shown = FormatDuration(std::stoll(value));
     std::printf("  %-13s %s\n", key.c_str(), shown.c_str());
   }
@@ -85,13 +89,14 @@ int RunNameServer(const Args& args) {
     cm::Status s;
     if (action == "status") {
       std::vector<std::pair<std::string, std::string>> fields;
-      s = Status(*client, &fields);
+      std::string version_text;
+      s = Status(*client, &fields, &version_text);
       if (s.ok() && json) {
         json_out += std::string(json_out.empty() ? "" : ",") + "\n  {\"server\": " + JsonString(server);
         for (const auto& [key, value] : fields) json_out += ", \"" + key + "\": " + value;
         json_out += "}";
       } else if (s.ok()) {
-        PrintStatus(server, fields);
+        PrintStatus(server, fields, version_text);
       }
     } else {
       cm::Message reply;
@@ -107,7 +112,7 @@ int RunNameServer(const Args& args) {
     if (s.ok()) continue;
     if (domain.name_servers.size() == 1) CheckNameServer(s);
     std::fflush(stdout);
-    std::fprintf(stderr, "cm: %s\n", s.message().c_str());
+    std::fprintf(stderr, "cm: %s\n", Printable(s.message()).c_str());
     status = s.code() == cm::Status::Code::kRefused ? kExitFailed : kExitNameServer;
   }
   if (json) std::printf("[%s\n]\n", json_out.c_str());

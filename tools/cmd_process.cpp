@@ -68,7 +68,7 @@ void Ask(const Target& target, const char* type, const char* reply_type, int tim
   Exchange(target.domain, target.record, request, reply_type, timeout_ms, read);
 }
 
-std::string Where(const cm::NameRecord& r) { return "pid " + std::to_string(r.pid) + " on " + r.host; }
+std::string Where(const cm::NameRecord& r) { return "pid " + std::to_string(r.pid) + " on " + Printable(r.host); }
 
 }  // namespace
 
@@ -86,7 +86,8 @@ int RunPing(const Args& args) {
     auto start = Clock::now();
     Ask(target, "cm:ping", "cm:pong", cli.TimeoutMs(), [](cm::Message&) {});
     double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-    std::printf("%s: alive, round trip %.3f ms (%s)\n", target.record.name.c_str(), ms, Where(target.record).c_str());
+    std::printf("%s: alive, round trip %.3f ms (%s)\n", Printable(target.record.name).c_str(), ms,
+                Where(target.record).c_str());
     std::fflush(stdout);
   }
   return kExitOk;
@@ -122,16 +123,18 @@ int RunInfo(const Args& args) {
       {"unacked", "unacknowledged", 'l'},  // sent to peers that went away first (may be lost)
   };
   std::vector<std::pair<std::string, std::string>> values;  // key, JSON value
+  std::vector<std::string> shown;                            // the value for people
   Ask(target, "cm:info", "cm:info-reply", cli.TimeoutMs(), [&](cm::Message& reply) {
     for (const auto& field : kFields) {
-      std::string value;
       if (field.kind == 't') {
         const char* text = reply.GetText();
-        value = JsonString(text ? text : "");
+        values.emplace_back(field.key, JsonString(text ? text : ""));
+        shown.push_back(Printable(text ? text : ""));
       } else {
-        value = std::to_string(field.kind == 'i' ? static_cast<long>(reply.GetInt()) : reply.GetLong());
+        std::string value = std::to_string(field.kind == 'i' ? static_cast<long>(reply.GetInt()) : reply.GetLong());
+        values.emplace_back(field.key, value);
+        shown.push_back(value);
       }
-      values.emplace_back(field.key, value);
     }
   });
   int64_t uptime = static_cast<int64_t>(std::time(nullptr)) - target.record.started;
@@ -141,11 +144,8 @@ int RunInfo(const Args& args) {
     std::printf("\"uptime\": %lld}\n", static_cast<long long>(std::max<int64_t>(uptime, 0)));
     return kExitOk;
   }
-  for (size_t i = 0; i < values.size(); ++i) {
-    std::string value = values[i].second;
-    if (kFields[i].kind == 't') value = value.substr(1, value.size() - 2);  // unquoted for people
-    std::printf("%-19s %s\n", (std::string(kFields[i].label) + ":").c_str(), value.c_str());
-  }
+  for (size_t i = 0; i < shown.size(); ++i)
+    std::printf("%-19s %s\n", (std::string(kFields[i].label) + ":").c_str(), shown[i].c_str());
   std::printf("%-19s %s\n", "uptime:", FormatDuration(uptime).c_str());
   return kExitOk;
 }
@@ -186,7 +186,7 @@ int RunKill(const Args& args) {
                              " (a process obeys only inside its wait calls)");
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  std::printf("%s: stopped (was %s)\n", was.name.c_str(), Where(was).c_str());
+  std::printf("%s: stopped (was %s)\n", Printable(was.name).c_str(), Where(was).c_str());
   return kExitOk;
 }
 

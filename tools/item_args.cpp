@@ -36,7 +36,7 @@ const ItemOption kItemOptions[] = {
     {"float,f", "float", Kind::kFloat, "X", "a float"},
     {"double,d", "double", Kind::kDouble, "X", "a double"},
     {"text,t", "text", Kind::kText, "TEXT", "a text"},
-    {"bytes,b", "bytes", Kind::kBytes, "HEX", "bytes, as hex digits: -b 00ff10"},
+    {"bytes,b", "bytes", Kind::kBytes, "BYTES", "bytes: the text's own bytes (-b hello), or hex after 0x (-b 0x00ff10)"},
     {"array,a", "array", Kind::kArray, "TYPE:V,...",
      "an array of char, short, int, long, float or double: -a int:1,2,3"},
 };
@@ -97,11 +97,15 @@ bool ParseReal(const std::string& text, T* out) {
   return true;
 }
 
+bool HasHexPrefix(const std::string& text) {
+  return text.size() >= 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
+}
+
+// Two hex digits per byte after the 0x prefix.
 bool ParseHex(const std::string& text, std::string* out) {
-  size_t i = text.size() >= 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X') ? 2 : 0;
-  if ((text.size() - i) % 2 != 0) return false;
+  if ((text.size() - 2) % 2 != 0) return false;
   out->clear();
-  for (; i < text.size(); i += 2) {
+  for (size_t i = 2; i < text.size(); i += 2) {
     unsigned value = 0;
     auto result = std::from_chars(text.data() + i, text.data() + i + 2, value, 16);
     if (result.ec != std::errc() || result.ptr != text.data() + i + 2) return false;
@@ -199,8 +203,16 @@ void PutItem(const ItemOption& option, const std::string& command, const std::st
   switch (option.kind) {
     case Kind::kText: message->PutText(value.data(), value.size()); return;
     case Kind::kBytes: {
+      // As the ZeroMQ successor's cm, whose syntax legacy scripts use: the
+      // text's own bytes (-b hello).  Hex is written with 0x (-b 0x00ff10);
+      // a text that itself starts with 0x is written in hex.
+      if (!HasHexPrefix(value)) {
+        message->PutBytes(value.data(), value.size());
+        return;
+      }
       std::string bytes;
-      if (!ParseHex(value, &bytes)) BadValue(command, name, value, "bytes (an even number of hex digits, e.g. 00ff10)");
+      if (!ParseHex(value, &bytes))
+        BadValue(command, name, value, "bytes (after 0x, two hex digits per byte, e.g. 0x00ff10)");
       message->PutBytes(bytes.data(), bytes.size());
       return;
     }

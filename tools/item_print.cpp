@@ -68,10 +68,13 @@ std::string Value(const cm::Message& message, const cm::Item& item, bool json) {
     case cm::ItemKind::kDouble: return json ? JsonDouble(item.v.d, false) : FormatDouble(item.v.d);
     case cm::ItemKind::kText:
       if (item.null_text) return json ? "null" : "NULL";
-      return JsonString(std::string_view(message.SpanData(item), item.size));
+      if (json) return JsonString(std::string_view(message.SpanData(item), item.size));
+      return QuotedText(std::string_view(message.SpanData(item), item.size));
     case cm::ItemKind::kBytes: {
+      // As cm send reads it back: 0x and two hex digits per byte.
       std::string hex = Hex(message.SpanData(item), item.size);
-      return json ? "\"" + hex + "\"" : hex;
+      if (json) return "\"" + hex + "\"";
+      return hex.empty() ? hex : "0x" + hex;
     }
     case cm::ItemKind::kArray:
       if (json) return "[" + Elements(message, item, ",", true) + "]";

@@ -38,7 +38,16 @@ void Table::Print(FILE* out) const {
 
 std::string JsonString(std::string_view text) {
   std::string out = "\"";
-  for (unsigned char c : text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    // A C1 control (U+0080..U+009F) is as much a terminal command as ESC.
+    if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) < 0xa0 &&
+        static_cast<unsigned char>(text[i + 1]) >= 0x80) {
+      char buffer[8];
+      std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned char>(text[++i]));
+      out += buffer;
+      continue;
+    }
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -60,6 +69,51 @@ std::string JsonString(std::string_view text) {
 
 namespace {
 
+// Length of the valid UTF-8 sequence at text[i] that encodes a printable code
+// point (not a C1 control); 0 if there is none.
+size_t PrintableUtf8(std::string_view text, size_t i) {
+  auto byte = [&](size_t k) { return k < text.size() ? static_cast<unsigned char>(text[k]) : 0u; };
+  unsigned c = byte(i);
+  auto cont = [&](size_t k, unsigned lo, unsigned hi) { return byte(k) >= lo && byte(k) <= hi; };
+  if (c >= 0xc2 && c <= 0xdf) return cont(i + 1, 0x80, 0xbf) && !(c == 0xc2 && byte(i + 1) < 0xa0) ? 2 : 0;
+  if (c >= 0xe0 && c <= 0xef) {
+    unsigned lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;  // no overlong form, no surrogate
+    return cont(i + 1, lo, hi) && cont(i + 2, 0x80, 0xbf) ? 3 : 0;
+  }
+  if (c >= 0xf0 && c <= 0xf4) {
+    unsigned lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;  // no overlong form, nothing past U+10FFFF
+    return cont(i + 1, lo, hi) && cont(i + 2, 0x80, 0xbf) && cont(i + 3, 0x80, 0xbf) ? 4 : 0;
+  }
+  return 0;
+}
+
+std::string Escape(std::string_view text, bool quoted) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  for (size_t i = 0; i < text.size();) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c < 0x7f) {
+      if (c == '\\' || (quoted && c == '"')) out += '\\';
+      out += static_cast<char>(c);
+      ++i;
+    } else if (size_t n = c >= 0x80 ? PrintableUtf8(text, i) : 0) {
+      out.append(text.substr(i, n));
+      i += n;
+    } else {
+      if (c == '\n') out += "\\n";
+      else if (c == '\r') out += "\\r";
+      else if (c == '\t') out += "\\t";
+      else {
+        char buffer[8];
+        std::snprintf(buffer, sizeof buffer, "\\x%02x", c);
+        out += buffer;
+      }
+      ++i;
+    }
+  }
+  return out;
+}
+
 template <typename T>
 std::string Shortest(T value) {
   if (std::isnan(value)) return "nan";
@@ -70,6 +124,9 @@ std::string Shortest(T value) {
 }
 
 }  // namespace
+
+std::string Printable(std::string_view text) { return Escape(text, false); }
+std::string QuotedText(std::string_view text) { return "\"" + Escape(text, true) + "\""; }
 
 std::string FormatFloat(float value) { return Shortest(value); }
 std::string FormatDouble(double value) { return Shortest(value); }

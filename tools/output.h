@@ -28,6 +28,16 @@ class Table {
 // `text` as a JSON string literal, quotes included.
 std::string JsonString(std::string_view text);
 
+// `text` safe to show on a terminal.  Names, hosts, types and texts come from
+// the network, and an ESC sequence printed raw acts on the terminal (clears
+// it, retitles it, hides what follows), so every byte that is a control
+// character (C0, DEL, a C1 code point in UTF-8) or not part of valid UTF-8 is
+// written as \xHH, with \n \r \t for those three and \\ for a backslash.
+// Valid UTF-8 text is left as it is.
+std::string Printable(std::string_view text);
+// The same between double quotes, with \" for a quote: a text item.
+std::string QuotedText(std::string_view text);
+
 // The shortest decimal form that reads back as the same value ("0.1", "1e+30",
 // "nan", "inf", "-inf").
 std::string FormatFloat(float value);

@@ -125,7 +125,7 @@ size_t Message::AppendStorage(const void* data, size_t size, size_t align) {
 bool Message::RefuseSpan(const std::string& what, uint64_t bytes) const {
   CM_ERROR("message '%s': %s of %llu bytes refused: one item carries at most 4 GiB - 1 bytes "
            "(msgpack's 32-bit length); nothing appended",
-           type_.c_str(), what.c_str(), static_cast<unsigned long long>(bytes));
+           LoggableType().c_str(), what.c_str(), static_cast<unsigned long long>(bytes));
   return false;
 }
 
@@ -182,6 +182,15 @@ size_t Message::RememberedWarnings() {
   return Warned().size();
 }
 
+// A type as a log line may quote it: it comes from the network, and a
+// newline or an ESC in it must not forge or hide log lines.
+std::string Message::LoggableType() const {
+  std::string out = type_;
+  for (char& c : out)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  return out;
+}
+
 void Message::Warn(const char* what, const Item* item) const {
   // Once per (message type, problem): a loop reading a wrong layout must not
   // flood the log.  Only the most recent kRememberedWarnings are remembered,
@@ -193,9 +202,9 @@ void Message::Warn(const char* what, const Item* item) const {
     if (!Warned().Insert(key)) return;
   }
   if (item == nullptr)
-    CM_WARN("message '%s': %s past the last item: returned 0/NULL", type_.c_str(), what);
+    CM_WARN("message '%s': %s past the last item: returned 0/NULL", LoggableType().c_str(), what);
   else
-    CM_WARN("message '%s': %s on a %s item: returned 0/NULL and skipped it", type_.c_str(), what,
+    CM_WARN("message '%s': %s on a %s item: returned 0/NULL and skipped it", LoggableType().c_str(), what,
             ItemKindName(item->kind));
 }
 

@@ -96,6 +96,7 @@ class Message {
  private:
   void PutInteger(ItemKind kind, int64_t v);
   bool RefuseSpan(const std::string& what, uint64_t bytes) const;
+  std::string LoggableType() const;
   size_t AppendStorage(const void* data, size_t size, size_t align);
   const Item* Next(ItemKind want, bool numeric);
   template <typename T>

@@ -114,7 +114,7 @@ expect "names --json: L's pid" out_has "\"name\": \"L\", \"host\": "
 expect "names --json: pid field" out_has "\"pid\": $L_PID,"
 
 echo "--- send every item type to listen"
-run send L -type Hello -c A -s -7 -i 42 -l 9000000000 -f 1.5 -d -2.125 -t "hi there" -b 00ff41 -b "" \
+run send L -type Hello -c A -s -7 -i 42 -l 9000000000 -f 1.5 -d -2.125 -t "hi there" -b 0x00ff41 -b "" -b hello \
   -a char:65,-1 -a short:1,-2 -a int:1,2,3 -a long:-9000000000 -a float:0.1,2.5 -a double:0.5,-1 -a int:
 expect "send: exit 0, nothing printed" quiet_ok
 cat >"$WORK/hello.expected" <<'EOF'
@@ -125,8 +125,9 @@ cat >"$WORK/hello.expected" <<'EOF'
   float 1.5
   double -2.125
   text "hi there"
-  bytes 00ff41
+  bytes 0x00ff41
   bytes
+  bytes 0x68656c6c6f
   array char:65,-1
   array short:1,-2
   array int:1,2,3
@@ -137,10 +138,49 @@ cat >"$WORK/hello.expected" <<'EOF'
 EOF
 wait_for 5 file_has "$WORK/listen.out" "array int:"
 awk '/ type Hello items /{f=1; next} /^from /{f=0} f' "$WORK/listen.out" >"$WORK/hello.got"
-expect "listen: header line with sender and type" grep -qE '^from [^ ]+ type Hello items 16$' "$WORK/listen.out"
+expect "listen: header line with sender and type" grep -qE '^from [^ ]+ type Hello items 17$' "$WORK/listen.out"
 expect "listen: every item, in order, exact values" diff "$WORK/hello.expected" "$WORK/hello.got"
 run send L -type Legacy -text "long option" -int 7
 expect "send: legacy single-dash long options" rc_is 0
+
+echo "--- -b: the text's bytes, or hex after 0x (issue 21, item 18)"
+run send L -type Bytes -b hello -b 0x68656C6c6f -b 0X00 -b 0x -b 00ff
+expect "send -b hello, -b 0x...: exit 0" quiet_ok
+cat >"$WORK/bytes.expected" <<'EOF'
+  bytes 0x68656c6c6f
+  bytes 0x68656c6c6f
+  bytes 0x00
+  bytes
+  bytes 0x30306666
+EOF
+wait_for 5 file_has "$WORK/listen.out" "bytes 0x30306666"
+awk '/ type Bytes items /{f=1; next} /^from /{f=0} f' "$WORK/listen.out" >"$WORK/bytes.got"
+expect "listen: -b hello is the text's bytes, -b 0x68... the same in hex" diff "$WORK/bytes.expected" "$WORK/bytes.got"
+run send L -type Bytes -b 0x0g
+expect "send -b 0x0g: exit 2, one line" one_line_error 2
+expect "send -b 0x0g: says how hex is written" err_has "after 0x, two hex digits per byte"
+run send L -type Bytes -b 0x123
+expect "send -b 0x123 (odd): exit 2, one line" one_line_error 2
+
+echo "--- control characters from the network are escaped (issue 21, item 9)"
+# Any C0 control but \t and \n (the table's own), DEL, or a C1 control in UTF-8.
+raw_control() { LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]\|\xc2[\x80-\x9f]' "$@"; }
+run send L -type $'Evil\e[2J' -t $'a\e]0;x\ab\xc2\x9bc\\d' -i 1
+expect "send a type and a text with ESC sequences: exit 0" quiet_ok
+wait_for 5 file_has "$WORK/listen.out" 'type Evil\x1b[2J items 2'
+expect "listen: the type's ESC as \\x1b" file_has "$WORK/listen.out" 'type Evil\x1b[2J items 2'
+expect "listen: the text's ESC, BEL, C1 and backslash escaped" file_has "$WORK/listen.out" 'text "a\x1b]0;x\x07b\xc2\x9bc\\d"'
+expect "listen: no control character printed raw" bash -c "! { $(declare -f raw_control); raw_control '$WORK/listen.out'; }"
+HOSTILE_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$PEER" --hostile-nameserver "$HOSTILE_PORT" 2>"$WORK/hostile.log" &
+for command in names connects "nameserver status" "ping Evil" "names --json" "connects --json" "connects --dot"; do
+  # shellcheck disable=SC2086  # the command's words
+  CM_NAMESERVER=tcp://127.0.0.1:$HOSTILE_PORT run $command
+  expect "$command, ESC sequences in every answer of a name server: none printed raw" \
+    bash -c "! { $(declare -f raw_control); raw_control '$WORK/out' '$WORK/err'; }"
+done
+CM_NAMESERVER=tcp://127.0.0.1:$HOSTILE_PORT run names
+expect "names: name, host and address shown escaped" out_has 'Evil\x1b[2J\x1b]0;pwned\x07\xc2\x9b31m  host\x1b[2J'
 
 echo "--- request"
 run request R -type Ask
@@ -153,7 +193,7 @@ long 9000000000
 float 1.5
 double -2.25
 text "hello world"
-bytes 00ff41
+bytes 0x00ff41
 array int:1,-2,3
 array double:0.5,-1.25
 EOF
@@ -239,8 +279,9 @@ run send L -type X -a int:1,x
 expect "bad array element: exit 2, one line" one_line_error 2
 run send L -i 1
 expect "no -type: exit 2, one line" one_line_error 2
-run send L -type X -bogus
+run send L -type X -xyz
 expect "unknown option: exit 2, one line" one_line_error 2
+expect "unknown option: names it" err_has "-xyz"
 run send Nobody -type X
 expect "send to an unknown name: exit 1, one line" one_line_error 1
 run info Nobody
