@@ -53,7 +53,7 @@ BridgeConfig BridgeConfig::FromEnvironment() {
     // Off.  A legacy setting without the library is most likely a typo in a
     // start-up script: say so rather than run unbridged in silence.
     for (const char* name : {"CM_LEGACY_DOMAIN", "CM_LEGACY_DOMAINS_FILE", "CM_LEGACY_NAMESERVER", "CM_LEGACY_COMPANION",
-                             "CM_LEGACY_SLICE_MS"})
+                             "CM_LEGACY_SLICE_MS", "CM_LEGACY_HOT_MS"})
       if (std::getenv(name) != nullptr)
         CM_WARN("%s is set but CM_LEGACY_LIBRARY is not: migration mode is off, %s is not used", name, name);
     return c;
@@ -96,6 +96,14 @@ BridgeConfig BridgeConfig::FromEnvironment() {
     if (!ParseSlice(slice, &c.slice_min_ms, &c.slice_max_ms))
       CM_WARN("CM_LEGACY_SLICE_MS=%s: not MIN-MAX milliseconds with 1 <= MIN <= MAX <= 1000: using %d-%d", slice,
               c.slice_min_ms, c.slice_max_ms);
+  }
+  if (const char* hot = Setting("CM_LEGACY_HOT_MS")) {
+    char* end = nullptr;
+    long v = std::strtol(hot, &end, 10);
+    if (end == hot || *end != '\0' || v < 0 || v > 10000)
+      CM_WARN("CM_LEGACY_HOT_MS=%s: not 0 to 10000 milliseconds: using %d", hot, c.hot_ms);
+    else
+      c.hot_ms = static_cast<int>(v);
   }
   return c;
 }

@@ -87,7 +87,8 @@ Status LegacyBridge::Start(const BridgeConfig& config, std::unique_ptr<LegacyBri
                                    "--endpoint", endpoint,
                                    "--parent", std::to_string(getpid()),
                                    "--library", config.library,
-                                   "--slice", std::to_string(config.slice_min_ms) + "-" + std::to_string(config.slice_max_ms)};
+                                   "--slice", std::to_string(config.slice_min_ms) + "-" + std::to_string(config.slice_max_ms),
+                                   "--hot", std::to_string(config.hot_ms)};
   Status s = Spawn(companion, args, CompanionEnvironment(config, {"CM_BRIDGE_TOKEN=" + token}), &b->pid_);
   if (!s.ok()) return s;
   s = b->AwaitHello(config, token);

@@ -3,7 +3,11 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <poll.h>
+#include <time.h>
+
 #include <algorithm>
+#include <chrono>
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
@@ -23,6 +27,10 @@ volatile sig_atomic_t g_stop_requested = 0;
 // Requests taken from R per turn: the legacy side gets its wait in between
 // even while R floods us.
 constexpr int kRequestsPerTurn = 256;
+// The hot loop's two waits.  Short enough that neither side waits long for
+// the other; long enough that a hot companion sleeps most of the time.
+constexpr double kHotLegacyWaitSeconds = 0.0001;
+constexpr int kHotParentWaitMicroseconds = 100;
 
 }  // namespace
 
@@ -95,12 +103,37 @@ void Companion::InstallHandlers() {
 }
 
 void Companion::Run() {
+  using Clock = std::chrono::steady_clock;
   int slice = options_.slice_min_ms;
+  Clock::time_point hot_until{};
   while (!stop_ && !g_stop_requested && !ParentGone()) {
     activity_ = false;
-    api_.WaitWithTimeout(slice / 1000.0);
-    if (ServiceParent()) activity_ = true;
-    slice = activity_ ? options_.slice_min_ms : std::min(options_.slice_max_ms, slice * 2);
+    delivered_ = false;
+    bool hot = Clock::now() < hot_until;
+    // Never 0 for the legacy wait: what a legacy library makes of 0 is not
+    // documented (ours: "dispatch what has arrived"; another might block).
+    api_.WaitWithTimeout(hot ? kHotLegacyWaitSeconds : slice / 1000.0);
+    // After a legacy message went to R, wait for R's answer only if R
+    // answered the last one soon: a stream R only reads must not pay that
+    // wait per message.
+    int parent_wait_us = hot && (!delivered_ || parent_answers_) ? kHotParentWaitMicroseconds : 0;
+    bool asked = ServiceParent(parent_wait_us);
+    if (delivered_) parent_answers_ = asked;
+    if (asked) {
+      activity_ = true;
+      // R is sending (each CmMessageSend waits for its result, so a stream
+      // from R comes one request at a time): keep serving it while it goes
+      // on, for up to slice_min, before the legacy side gets its next wait.
+      auto until = Clock::now() + std::chrono::milliseconds(options_.slice_min_ms);
+      while (!stop_ && Clock::now() < until && ServiceParent(kHotParentWaitMicroseconds)) {
+      }
+    }
+    if (activity_) {
+      slice = options_.slice_min_ms;
+      hot_until = Clock::now() + std::chrono::milliseconds(options_.hot_ms);
+    } else if (!hot) {
+      slice = std::min(options_.slice_max_ms, slice * 2);
+    }
   }
   // The legacy name server drops R's name once its server is closed (and,
   // should this process die instead, once its connection goes).
@@ -140,6 +173,8 @@ CmMessageStatus Companion::OnLegacyMessage(CmMessage message, char* sender, char
   Companion* self = g_self;
   if (self == nullptr) return CmMessageBreak;
   self->activity_ = true;
+  self->delivered_ = true;
+  self->delivered_at_ = std::chrono::steady_clock::now();
   std::string from = sender ? sender : "";
   Status s = FromLegacy(self->api_, message, &self->out_);
   if (!s.ok()) {
@@ -170,13 +205,23 @@ void Companion::OnLegacyDisconnect(CmConnect peer) {
   self->Forward(bridge::Packet(bridge::kDisconnected).Add(std::string(name ? name : "")), nullptr);
 }
 
-bool Companion::ServiceParent() {
+bool Companion::ServiceParent(int wait_us) {
+  // zmq_poll counts whole milliseconds: sleep on the socket's descriptor
+  // instead, after asking ZMQ_EVENTS (which re-arms it: ZeroMQ's documented
+  // pattern; a message already held would not make it readable).
+  if (wait_us > 0 && (socket_.get(zmq::sockopt::events) & ZMQ_POLLIN) == 0) {
+    pollfd p{socket_.get(zmq::sockopt::fd), POLLIN, 0};
+    timespec limit{0, wait_us * 1000L};
+    ppoll(&p, 1, &limit, nullptr);
+  }
   bool any = false;
   for (int n = 0; n < kRequestsPerTurn && !stop_; ++n) {
     bridge::Packet request;
     zmq::message_t frame;
     Status s;
     if (!bridge::ReceivePacket(socket_, &request, &frame, ZMQ_DONTWAIT, &s)) break;
+    if (!any && std::chrono::steady_clock::now() - delivered_at_ < std::chrono::milliseconds(2))
+      parent_answers_ = true;  // R answers what we deliver: worth waiting for next time
     any = true;
     if (!s.ok()) {
       Say(LogLevel::kWarn, "%s: dropped", s.message().c_str());

@@ -7,9 +7,13 @@
 //
 // The legacy library runs handlers only inside its wait, and nothing can wake
 // that wait early from outside, so a request from R waits for the current
-// slice to end: the slice is short while traffic flows and grows while idle
-// (bounded), trading R's latency towards the legacy side against the
-// companion's CPU when idle (figures in docs/migration.md).
+// slice to end: the slice grows while idle (doubling, min..max), trading R's
+// latency towards the legacy side against the companion's CPU when idle.
+// While traffic flows (for hot_ms after anything crossed) the loop is *hot*:
+// it alternates a legacy wait of 0.1 ms with a wait of 0.1 ms on R's socket,
+// so a request/reply exchange or a stream in either direction is not paced
+// by the slice; while R sends one request after another it is served for up
+// to slice_min before the legacy side's next wait (figures in docs/migration.md).
 // The default handler forwards each legacy message and returns
 // CmMessageBreak, so a legacy message ends the wait at once.
 //
@@ -21,6 +25,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -40,6 +45,7 @@ struct CompanionOptions {
   pid_t parent = 0;      // R's pid: once orphaned, R is gone
   std::string library;   // the legacy libcm.so
   int slice_min_ms = 1, slice_max_ms = 20;
+  int hot_ms = 20;  // 0: never hot
 };
 
 class Companion {
@@ -63,7 +69,7 @@ class Companion {
   static void OnLegacyDisconnect(CmConnect peer);
   void InstallHandlers();
   void Forward(const bridge::Packet& packet, zmq::message_t* frame);
-  bool ServiceParent();  // true if R asked anything
+  bool ServiceParent(int wait_us);  // true if R asked anything; waits for a first request up to wait_us
   void Handle(const bridge::Packet& request, zmq::message_t& frame);
   void Reply(uint64_t id, int status, const std::string& reason);
   bool ParentGone();
@@ -75,6 +81,9 @@ class Companion {
   bool connected_ = false;  // R's socket: hello sent
   bool stop_ = false;
   bool activity_ = false;   // something crossed in this turn of the loop
+  bool delivered_ = false;  // a legacy message went to R in this turn
+  std::chrono::steady_clock::time_point delivered_at_{};
+  bool parent_answers_ = true;  // R sent a request soon after our last delivery
   CmMessage scratch_ = nullptr;  // the legacy message every send is written into
   Message in_, out_;
   std::string open_name_;

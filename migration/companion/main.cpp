@@ -1,7 +1,7 @@
 // cm-legacy-companion: the legacy half of a relinked process in migration
 // mode.  Started by LegacyBridge::Start (migration/legacy_bridge.h), never by
 // hand:
-//   cm-legacy-companion --endpoint ipc://@... --parent PID --library /path/libcm.so [--slice MIN-MAX]
+//   cm-legacy-companion --endpoint ipc://@... --parent PID --library /path/libcm.so [--slice MIN-MAX] [--hot MS]
 // with the legacy domain's environment (CMDOMAIN, CMDOMAIN_DATABASE, ...)
 // and CM_BRIDGE_TOKEN.
 #include <signal.h>
@@ -32,6 +32,8 @@ bool ParseArgs(int argc, char** argv, cm::CompanionOptions* o) {
       if (std::sscanf(value.c_str(), "%d-%d", &o->slice_min_ms, &o->slice_max_ms) != 2 || o->slice_min_ms < 1 ||
           o->slice_max_ms < o->slice_min_ms)
         return false;
+    } else if (key == "--hot") {
+      o->hot_ms = std::atoi(value.c_str());
     } else {
       return false;
     }
@@ -47,7 +49,7 @@ int main(int argc, char** argv) {
   if (!ParseArgs(argc, argv, &options)) {
     std::fprintf(stderr,
                  "usage: cm-legacy-companion --endpoint ipc://@NAME --parent PID --library /path/libcm.so "
-                 "[--slice MIN-MAX]\n(started by a relinked Cm program in migration mode, not by hand)\n");
+                 "[--slice MIN-MAX] [--hot MS]\n(started by a relinked Cm program in migration mode, not by hand)\n");
     return 2;
   }
   signal(SIGTERM, OnTerm);
