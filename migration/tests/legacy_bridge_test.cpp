@@ -263,6 +263,34 @@ TEST_F(LegacyBridgeTest, MessagesFlowAgainAfterTheLegacyNameServerRestarts) {
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << l.Output();
 }
 
+TEST_F(LegacyBridgeTest, ClosingTheBridgeEndsTheCompanionAndFreesTheName) {
+  StartBridge();
+  ASSERT_TRUE(bridge_->Open("Q").ok());
+  pid_t companion = bridge_->companion_pid();
+  std::unique_ptr<LegacyBridge> other;
+  ASSERT_TRUE(LegacyBridge::Start(config_, &other).ok());
+  ASSERT_TRUE(other->Knows("Q", 3000));
+  bridge_.reset();  // what R's exit does
+  EXPECT_TRUE(test::Gone(companion));
+  EXPECT_FALSE(other->Knows("Q", 3000)) << "a closed companion must leave no name behind";
+}
+
+TEST_F(LegacyBridgeTest, AKilledCompanionIsReportedOnceAndRequestsFailAtOnce) {
+  StartBridge();
+  ASSERT_TRUE(bridge_->Open("R").ok());
+  kill(bridge_->companion_pid(), SIGKILL);
+  BridgeEvent e;
+  ASSERT_TRUE(WaitEvent(BridgeEventKind::kGone, &e, milliseconds(2000)));
+  EXPECT_FALSE(bridge_->alive());
+  Message m;
+  m.SetType("Late");
+  auto t0 = test::Clock::now();
+  EXPECT_EQ(bridge_->Send(m, "L", 5000), 0);
+  EXPECT_FALSE(bridge_->Knows("L", 5000));
+  EXPECT_LT(test::Clock::now() - t0, milliseconds(100));
+  EXPECT_FALSE(bridge_->Next(&e)) << "kGone comes once";
+}
+
 TEST_F(LegacyBridgeTest, ANameHeldInTheLegacyDomainCannotBeOpened) {
   Process l2;
   ASSERT_TRUE(StartLegacy(&l2, {"hold", "X"}));
