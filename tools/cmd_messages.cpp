@@ -22,7 +22,8 @@ const CommandHelp kSendHelp = {
     "registered, 3 when it did not take the message in time.\n"
     "Legacy single-dash options (-type, -text) are accepted.",
     "  cm send Daq -type SetRate -i 50\n"
-    "  cm send Daq -type Configure -t run42 -d 0.25 -a int:1,2,3 -b 00ff\n"
+    "  cm send Daq -type Configure -t run42 -d 0.25 -a int:1,2,3 -b 0x00ff\n"
+    "  cm send Daq -type Note -b \"raw bytes\"\n"
     "  cm send Daq -type Mark -c A -s -3 -l 9000000000 -f 1.5\n"};
 
 const CommandHelp kRequestHelp = {

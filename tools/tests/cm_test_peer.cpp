@@ -4,7 +4,7 @@
 // Runs until SIGINT or SIGTERM, or until cm:kill (handled by the library).
 //
 // cm_test_peer --many N PREFIX: registers N names PREFIX0..PREFIX<N-1> from
-// one connection, and an edge PREFIXi -> PREFIXi+1 of i+1 messages for each,
+// connections of 16 names each, and an edge PREFIXi -> PREFIXi+1 of i+1 messages for each,
 // then waits for a signal: a big domain for timing cm names and cm connects.
 //
 // cm_test_peer --hostile-nameserver PORT: a fake name server on 127.0.0.1:PORT
@@ -72,15 +72,23 @@ int Many(int n, const std::string& prefix) {
     std::fprintf(stderr, "cm_test_peer: %s\n", s.message().c_str());
     return 1;
   }
-  auto names = std::make_unique<cm::NameClient>(domain, cm::NewIncarnation());
-  names->set_sender("cm_test_peer");
+  // A name server takes at most 16 names per connection
+  // (nameserver/name_server.h): one connection per 16 names, each sending the
+  // edges of its own names.
+  constexpr int kNamesPerConnection = 16;
+  std::vector<std::unique_ptr<cm::NameClient>> clients;
+  auto client_of = [&](int i) -> cm::NameClient& { return *clients[i / kNamesPerConnection]; };
   for (int i = 0; i < n && s.ok(); ++i) {
+    if (i % kNamesPerConnection == 0) {
+      clients.push_back(std::make_unique<cm::NameClient>(domain, cm::NewIncarnation()));
+      clients.back()->set_sender("cm_test_peer");
+    }
     cm::NameRecord record;
     record.name = prefix + std::to_string(i);
     record.address = "tcp://127.0.0.1:9#" + cm::NewIncarnation();
     record.host = "host" + std::to_string(i % 7);
     record.pid = 100000 + i;
-    s = names->Register(record, 2000);
+    s = client_of(i).Register(record, 2000);
   }
   // Edges after every name is registered: the name server keeps only pairs
   // of registered names.
@@ -90,7 +98,7 @@ int Many(int n, const std::string& prefix) {
     note.PutText((prefix + std::to_string(i)).c_str());
     note.PutText((prefix + std::to_string((i + 1) % n)).c_str());
     note.PutLong(i + 1);
-    names->Notify(note);
+    client_of(i).Notify(note);
   }
   if (!s.ok()) {
     std::fprintf(stderr, "cm_test_peer: register: %s\n", s.message().c_str());
@@ -99,7 +107,7 @@ int Many(int n, const std::string& prefix) {
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
   while (!g_stop) usleep(50000);
-  names.reset();
+  clients.clear();
   return 0;
 }
 
