@@ -44,7 +44,8 @@ std::string PeerOf(int fd) {
 
 std::string WhyHandshakeFailed(int event, int code) {
   if (event == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL)
-    return std::string("the connection failed during the handshake (") + std::strerror(code) + ")";
+    return std::string("it hung up during the handshake (") + std::strerror(code) +
+           "), as a process without this domain's secret does when it sees ours";
   switch (code) {
     case ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH:
       return "its security mechanism is not this domain's (a domain secret held by one side only)";
@@ -64,7 +65,7 @@ std::string WhyHandshakeFailed(int event, int code) {
 bool RateLimitedCount::Count() {
   ++total_;
   Clock::time_point now = Clock::now();
-  if (total_ > 1 && now - last_ < std::chrono::seconds(1)) {
+  if (total_ > kInFull && now - last_ < std::chrono::seconds(1)) {
     ++unlogged_;
     return false;
   }

@@ -25,10 +25,12 @@
 
 namespace cm {
 
-// One log line per second at most per kind of refusal, counting the rest:
-// a flood of bad connections must not become a flood of log.
+// The first few refusals of a kind logged in full, then one line per second
+// at most, counting the rest: a flood of bad connections must not become a
+// flood of log.
 class RateLimitedCount {
  public:
+  static constexpr int64_t kInFull = 10;
   // Counts one; true when it is to be logged now (then skipped() tells how
   // many were not logged since the last one that was).
   bool Count();

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "commands.h"
+#include "naming/domain.h"
 #include "transport/security.h"
 
 namespace cmtool {
@@ -22,7 +23,9 @@ const CommandHelp kSecretHelp = {
     "of the domain find it there, only holders of the file can register, look up,\n"
     "send or kill in the domain, and their traffic is encrypted.  Copy the file\n"
     "(mode 600) to every host of the domain, then restart the name server and the\n"
-    "processes.  An existing file is kept unless --force is given.",
+    "processes.  An existing file is kept unless --force is given.  The directory\n"
+    "is created (mode 700) if it is missing; one that belongs to another user, or\n"
+    "that others may write to (without the sticky bit), is refused.",
     "  cm secret\n"
     "  cm secret --domain Conda\n"
     "  CM_SECRET=/etc/cm/Conda.key cm secret --domain Conda\n"};
@@ -35,6 +38,10 @@ int RunSecret(const Args& args) {
   if (!cli.Parse(args)) return kExitOk;
   cm::DomainConfig domain = cli.Domain(/*load_secret=*/false);
   std::string path = cm::SecretPath(domain);
+  // Created as it should be (mode 700) on a fresh machine; an existing one
+  // that another user could change is refused, not written into.
+  cm::Status dir = cm::MakeKeyDirectory(cm::KeyDirectory(path));
+  if (!dir.ok()) Fail(kExitFailed, dir.message());
   std::string secret;
   cm::Status s = cm::NewSecretZ85(&secret);
   if (!s.ok()) Fail(kExitFailed, s.message());

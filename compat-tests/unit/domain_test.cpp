@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -125,6 +128,62 @@ TEST(AdvertisedHost, TowardARemoteNameServerItIsOneOfOurAddresses) {
   ASSERT_GE(fd, 0);
   EXPECT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0) << host << " is not an address of this host";
   close(fd);
+}
+
+// Issue 21, item 11: a host whose name resolves to 127.0.1.1 (Debian's
+// default) registered 127.0.0.1 when the name server was named by it, and
+// other hosts, asking that same name server, could not reach it.
+TEST(AdvertisedHost, ANameServerNamedByAHostNameThatIsLoopbackHereStillGetsAReachableAddress) {
+  HostFacts facts;
+  facts.name_server_host = "ctrl1";
+  facts.name_server_on_loopback = true;  // /etc/hosts: 127.0.1.1 ctrl1
+  facts.default_route_source = "10.0.0.5";
+  facts.interface_addresses = {"192.168.7.2", "10.0.0.5"};
+  EXPECT_EQ(ChooseAdvertisedHost(facts), "10.0.0.5") << "the default route's address";
+  facts.default_route_source = "";
+  EXPECT_EQ(ChooseAdvertisedHost(facts), "192.168.7.2") << "else the first interface's";
+  facts.interface_addresses.clear();
+  EXPECT_EQ(ChooseAdvertisedHost(facts), "127.0.0.1") << "no other interface: nobody else can ask";
+  facts.cm_host = "ctrl1.example.org";
+  EXPECT_EQ(ChooseAdvertisedHost(facts), "ctrl1.example.org") << "CM_HOST wins";
+
+  HostFacts local;  // spelled as loopback: only this host can be pointed at it
+  local.name_server_host = "localhost";
+  local.default_route_source = "10.0.0.5";
+  local.interface_addresses = {"10.0.0.5"};
+  EXPECT_EQ(ChooseAdvertisedHost(local), "127.0.0.1");
+  local.name_server_host = "127.0.0.1";
+  EXPECT_EQ(ChooseAdvertisedHost(local), "127.0.0.1");
+
+  HostFacts remote;
+  remote.name_server_host = "ctrl2";
+  remote.route_source = "10.0.0.5";
+  EXPECT_EQ(ChooseAdvertisedHost(remote), "10.0.0.5");
+}
+
+// The same on this machine, when its own name resolves to loopback and it
+// has another interface.
+TEST(AdvertisedHost, ThisHostsOwnNameResolvingToLoopbackGivesANonLoopbackAddress) {
+  unsetenv("CM_HOST");
+  std::string self = LocalHostName();
+  addrinfo hints{};
+  hints.ai_family = AF_INET;
+  addrinfo* result = nullptr;
+  if (getaddrinfo(self.c_str(), nullptr, &hints, &result) != 0) GTEST_SKIP() << self << " does not resolve here";
+  bool loopback = (ntohl(reinterpret_cast<sockaddr_in*>(result->ai_addr)->sin_addr.s_addr) >> 24) == 127;
+  freeaddrinfo(result);
+  if (!loopback) GTEST_SKIP() << self << " does not resolve to loopback here: nothing to check";
+  bool other = false;
+  ifaddrs* list = nullptr;
+  ASSERT_EQ(getifaddrs(&list), 0);
+  for (ifaddrs* i = list; i != nullptr; i = i->ifa_next)
+    if (i->ifa_addr != nullptr && i->ifa_addr->sa_family == AF_INET && (i->ifa_flags & IFF_UP) &&
+        !(i->ifa_flags & IFF_LOOPBACK))
+      other = true;
+  freeifaddrs(list);
+  if (!other) GTEST_SKIP() << "no interface but loopback here";
+  std::string host = AdvertisedHost(self);
+  EXPECT_NE(host.rfind("127.", 0), 0u) << self << " gave " << host;
 }
 
 }  // namespace

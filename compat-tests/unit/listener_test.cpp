@@ -11,13 +11,17 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <iostream>
 #include <memory>
 #include <string>
 #include <thread>
 
+#include "raw_zmtp.h"
 #include "transport/alarm.h"
 #include "transport/context.h"
 #include "transport/listener.h"
+#include "transport/tuning.h"
 
 namespace cm {
 namespace {
@@ -165,6 +169,60 @@ TEST(ListenerTest, ASignalStillInterruptsASleepingReceive) {
   EXPECT_LT(Clock::now() - start, std::chrono::seconds(15)) << "SIGALRM did not interrupt the receive";
   EXPECT_EQ(errno, EINTR);
   signal(SIGALRM, SIG_DFL);
+}
+
+// Issue 21, item 3: a peer that has not even authenticated declared one
+// 4 GiB frame and sent part of it; libzmq allocated it as it came (a
+// legacy-style server grew by 1.5 GiB).  A listener bounds what a frame may
+// declare (1 GiB by default, CM_MAX_MESSAGE_MB): libzmq hangs up at the
+// header, and the listener goes on.
+TEST(ListenerTest, AFrameDeclaredOverTheLimitIsRefusedBeforeItsMemory) {
+  unsetenv("CM_MAX_MESSAGE_MB");
+  auto inbox = OpenInbox();
+  ASSERT_TRUE(inbox);
+  long before = ResidentKiB();
+  int fd = -1;
+  long long sent = DeclareHugeFrame(inbox->port(), uint64_t{4} << 30, uint64_t{64} << 20, &fd);
+  ASSERT_GE(sent, 0) << "could not connect";
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  long after = ResidentKiB();
+  close(fd);
+  std::cerr << "the peer sent " << (sent >> 20) << " MiB of its 4 GiB frame; VmRSS went from " << before << " to "
+            << after << " KiB\n";
+  EXPECT_LT(after - before, 16 * 1024) << "the listener kept what the frame brought";
+  // Others still get through.
+  zmq::socket_t peer = ConnectTo(*inbox);
+  ASSERT_TRUE(peer.send(zmq::str_buffer("after"), zmq::send_flags::none));
+  Incoming in;
+  ASSERT_TRUE(inbox->Receive(&in, 5000));
+  EXPECT_EQ(in.frame.to_string(), "after");
+}
+
+TEST(ListenerTest, TheLimitComesFromCmMaxMessageMb) {
+  unsetenv("CM_MAX_MESSAGE_MB");
+  EXPECT_EQ(PeerMaxMessageBytes(), int64_t{1} << 30);
+  EXPECT_EQ(ListenSpec().max_message_bytes, int64_t{1} << 30);
+  setenv("CM_MAX_MESSAGE_MB", "4096", 1);  // a site that sends arrays of 2 GiB
+  EXPECT_EQ(PeerMaxMessageBytes(), int64_t{4} << 30);
+  setenv("CM_MAX_MESSAGE_MB", "0.5", 1);
+  EXPECT_EQ(PeerMaxMessageBytes(), int64_t{1} << 19);
+  for (const char* bad : {"lots", "12MB", "-1", "0", "nan"}) {
+    setenv("CM_MAX_MESSAGE_MB", bad, 1);  // said in the log (once), and the default kept
+    EXPECT_EQ(PeerMaxMessageBytes(), int64_t{1} << 30) << bad;
+  }
+  // A small limit, end to end: a frame of 2 MiB is refused, one of 1 MiB is not.
+  setenv("CM_MAX_MESSAGE_MB", "1.5", 1);
+  auto inbox = OpenInbox();
+  unsetenv("CM_MAX_MESSAGE_MB");
+  ASSERT_TRUE(inbox);
+  zmq::socket_t big = ConnectTo(*inbox);
+  ASSERT_TRUE(big.send(zmq::message_t(std::string(2 << 20, 'b')), zmq::send_flags::none));
+  zmq::socket_t small = ConnectTo(*inbox);
+  ASSERT_TRUE(small.send(zmq::message_t(std::string(1 << 20, 's')), zmq::send_flags::none));
+  Incoming in;
+  ASSERT_TRUE(inbox->Receive(&in, 5000));
+  EXPECT_EQ(in.frame.size(), size_t{1} << 20);
+  EXPECT_FALSE(inbox->Receive(&in, 300)) << "a frame over the limit was delivered";
 }
 
 }  // namespace

@@ -14,7 +14,10 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <fstream>
+#include <iostream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -23,6 +26,8 @@
 #include "codec/message.h"
 #include "children.h"
 #include "free_port.h"
+#include "naming/name_client.h"
+#include "raw_zmtp.h"
 #include "transport/request_channel.h"
 
 extern char** environ;
@@ -246,7 +251,12 @@ class NameServerTest : public ::testing::Test {
   void SetUp() override {
     port_ = FreePort();
     ASSERT_GT(port_, 0);
-    pid_ = Spawn({kServer, "--port", std::to_string(port_)});
+    // Its log, for the tests that read what it says.
+    log_path_ = ::testing::TempDir() + "name-server-test-" + std::to_string(getpid()) + "-" + std::to_string(port_);
+    int log_fd = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    ASSERT_GE(log_fd, 0);
+    pid_ = Spawn({kServer, "--port", std::to_string(port_)}, log_fd);
+    close(log_fd);
     ASSERT_GT(pid_, 0) << "cannot start " << kServer;
     // Listening first (a client's first connection attempt then succeeds:
     // no reconnect delay), then ready when it answers.
@@ -262,6 +272,15 @@ class NameServerTest : public ::testing::Test {
       kill(pid_, SIGKILL);
       waitpid(pid_, nullptr, 0);
     }
+    if (HasFailure()) std::cerr << "the name server's log:\n" << Log();
+    std::remove(log_path_.c_str());
+  }
+
+  std::string Log() const {
+    std::ifstream file(log_path_);
+    std::stringstream text;
+    text << file.rdbuf();
+    return text.str();
   }
 
   std::unique_ptr<Client> NewClient(const std::string& id) { return std::make_unique<Client>(port_, id); }
@@ -285,6 +304,7 @@ class NameServerTest : public ::testing::Test {
 
   int port_ = 0;
   pid_t pid_ = -1;
+  std::string log_path_;
 };
 
 TEST_F(NameServerTest, RegisterLookupUnregister) {
@@ -627,6 +647,179 @@ TEST_F(NameServerTest, ASecondServerOnTheSamePortFails) {
   std::string output;
   EXPECT_EQ(RunToExit({kServer, "--port", std::to_string(port_)}, &output), 1);
   EXPECT_NE(output.find("in use"), std::string::npos) << output;
+}
+
+// Issue 21, item 3: a connection that declares one 4 GiB frame and sends
+// 64 MiB of it made the name server allocate as it came (504 MiB for 256).
+// Its frames are bounded now (64 KiB): libzmq hangs up at the header, and
+// the name server says who it was.
+TEST_F(NameServerTest, AFrameDeclaredOverTheLimitCostsNoMemoryAndIsLogged) {
+  auto a = NewClient("a");
+  ASSERT_EQ(a->Ask(Register("alpha")), 1);
+  long before = ResidentKiB(std::to_string(pid_));
+  ASSERT_GT(before, 0);
+  int fd = -1;
+  long long sent = DeclareHugeFrame(port_, uint64_t{4} << 30, uint64_t{64} << 20, &fd);
+  ASSERT_GE(sent, 0) << "could not connect";
+  std::this_thread::sleep_for(milliseconds(300));
+  long after = ResidentKiB(std::to_string(pid_));
+  close(fd);
+  std::cerr << "the peer sent " << (sent >> 20) << " MiB of its 4 GiB frame; the name server's VmRSS went from "
+            << before << " to " << after << " KiB\n";
+  EXPECT_LT(after - before, 8 * 1024) << "the name server kept what the frame brought";
+  EXPECT_EQ(a->Ask(Req("NSGetAddress").T("alpha")), 1) << "it stopped serving";
+  EXPECT_TRUE(Eventually([&] { return Log().find("declared a frame larger than the limit") != std::string::npos; },
+                         milliseconds(3000)));
+  EXPECT_NE(Log().find("from 127.0.0.1:"), std::string::npos) << "the log line names the peer";
+}
+
+// Item 6: the incarnation in a process's address is public.  A connection
+// that announces it as its routing id must neither unlist nor take the name
+// of the process (which registered through a NameClient, as every process
+// does).
+TEST_F(NameServerTest, AConnectionUnderThePublishedIncarnationCannotUnlistOrStealAName) {
+  DomainConfig domain;
+  domain.name_servers = {NameServerEndpoint{"127.0.0.1", port_}};
+  std::string incarnation = "00c0ffee00c0ffee";
+  NameClient victim(domain, incarnation);  // what the session passes: its incarnation
+  victim.set_sender("victim");
+  NameRecord record;
+  record.name = "victim";
+  record.address = "tcp://127.0.0.1:20000#" + incarnation;
+  record.host = "hostV";
+  record.pid = 777;
+  ASSERT_TRUE(victim.Register(record, 3000).ok());
+  EXPECT_NE(victim.routing_id(), incarnation);
+
+  Client forger(port_, incarnation);  // read from NSGetNames
+  Reply r;
+  ASSERT_TRUE(forger.Call(Req("NSUnregister").T("victim"), &r));
+  EXPECT_EQ(r.status, 0) << "the forger unlisted the victim";
+  ASSERT_TRUE(forger.Call(Req("NSRegister").T("victim").T("tcp://127.0.0.1:20001#" + incarnation).T("forger").I(666),
+                          &r));
+  EXPECT_EQ(r.status, 0) << "the forger took the victim's name";
+  // Nor can anyone register under a routing id that its address publishes.
+  ASSERT_TRUE(forger.Call(Req("NSRegister").T("other").T("tcp://127.0.0.1:20001#" + incarnation).T("forger").I(666),
+                          &r));
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.reason.find("secret"), std::string::npos) << r.reason;
+
+  auto b = NewClient("b");
+  ASSERT_TRUE(b->Call(Req("NSGetAddress").T("victim"), &r));
+  ASSERT_EQ(r.status, 1);
+  EXPECT_EQ(r.Text(), record.address);
+  EXPECT_EQ(r.Text(), "hostV");
+  EXPECT_EQ(r.Int(), 777);
+  EXPECT_TRUE(victim.Unregister("victim", 3000).ok()) << "the owner itself still can";
+}
+
+// Item 7: one connection may hold a bounded number of names.
+TEST_F(NameServerTest, AConnectionHoldsAtMostSixteenNames) {
+  auto a = NewClient("a");
+  for (int i = 0; i < 16; ++i) ASSERT_EQ(a->Ask(Register("n" + std::to_string(i))), 1) << i;
+  Reply r;
+  ASSERT_TRUE(a->Call(Register("n16"), &r));
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.reason.find("16 names"), std::string::npos) << r.reason;
+  EXPECT_EQ(a->Ask(Register("n3", 4243, "hostB")), 1) << "a name it holds can still be registered again";
+  ASSERT_EQ(a->Ask(Req("NSUnregister").T("n0")), 1);
+  EXPECT_EQ(a->Ask(Register("n16")), 1) << "room again after an unregister";
+  EXPECT_EQ(NewClient("b")->Ask(Register("other")), 1) << "other connections are not affected";
+  EXPECT_TRUE(Eventually([&] { return Log().find("already holds 16 names") != std::string::npos; },
+                         milliseconds(2000)));
+}
+
+// Item 9: a host (or address) with a newline wrote a forged line into the
+// log; refused now like a bad name, and the text of other requests that
+// reaches the log is escaped.
+TEST_F(NameServerTest, ControlCharactersInAHostAreRefusedAndForgeNoLogLine) {
+  auto a = NewClient("a");
+  const std::string forged = "cm[CmNameServer 1] info: register: forged";
+  Reply r;
+  ASSERT_TRUE(a->Call(Register("alpha", 1, "hostA\n" + forged), &r));
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.reason.find("host"), std::string::npos) << r.reason;
+  EXPECT_EQ(a->Ask(Register("alpha", 1, "host A")), 0);
+  EXPECT_EQ(a->Ask(Register("alpha", 1, "")), 0);
+  EXPECT_EQ(a->Ask(Req("NSRegister").T("alpha").T("tcp://h:1#i\n" + forged).T("h").I(1)), 0);
+  EXPECT_EQ(a->Ask(Req("NSStop").T("Other\n" + forged)), 0);  // logged: it names another domain
+  EXPECT_EQ(a->Ask(Register("alpha", 1, "hostA")), 1);
+  EXPECT_TRUE(Eventually([&] { return Log().find("register: alpha") != std::string::npos; }, milliseconds(2000)));
+  std::string log = Log();
+  EXPECT_EQ(log.find("\n" + forged), std::string::npos) << log;
+  EXPECT_NE(log.find("Other\\x0a"), std::string::npos) << "the refused domain is logged escaped:\n" << log;
+}
+
+// Item 15: several name servers are asked side by side.  With the first
+// one dead (nothing listening) or silent (its SYNs dropped: a listener
+// whose accept queue is full), a look-up, a listing and a registration take
+// about as long as with the live one alone (they took half the time-out).
+TEST_F(NameServerTest, ADeadOrSilentFirstNameServerCostsNothingNoticeable) {
+  auto a = NewClient("a");
+  ASSERT_EQ(a->Ask(Register("alpha", 111)), 1);
+  int dead = FreePort();
+  // Silent: a listening socket with a full accept queue drops further SYNs.
+  int silent = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(silent, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(getsockname(silent, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  ASSERT_EQ(listen(silent, 0), 0);
+  std::vector<int> fillers;
+  for (int i = 0; i < 4; ++i) {
+    int f = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    (void)connect(f, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    fillers.push_back(f);
+  }
+  std::this_thread::sleep_for(milliseconds(50));
+  int silent_port = ntohs(addr.sin_port);
+
+  constexpr int kTimeoutMs = 2000;
+  // Each case with a fresh client (no link up yet, as for the cm tool).
+  auto time_lookup = [&](const std::vector<int>& ports, int* ms) {
+    DomainConfig domain;
+    for (int p : ports) domain.name_servers.push_back(NameServerEndpoint{"127.0.0.1", p});
+    NameClient client(domain, "timed");
+    NameRecord record;
+    Clock::time_point start = Clock::now();
+    Status s = client.Lookup("alpha", &record, kTimeoutMs);
+    *ms = static_cast<int>(std::chrono::duration_cast<milliseconds>(Clock::now() - start).count());
+    EXPECT_TRUE(s.ok()) << s.message();
+    EXPECT_EQ(record.pid, 111);
+    std::vector<NameRecord> records;
+    EXPECT_TRUE(client.List(&records, kTimeoutMs).ok());
+    EXPECT_EQ(records.size(), 1u);
+  };
+  int alone = 0, after_dead = 0, after_silent = 0;
+  time_lookup({port_}, &alone);
+  time_lookup({dead, port_}, &after_dead);
+  time_lookup({silent_port, port_}, &after_silent);
+  std::cerr << "look-up with the live name server alone: " << alone << " ms; after a dead one: " << after_dead
+            << " ms; after a silent one: " << after_silent << " ms (asked in turn: about " << kTimeoutMs / 2
+            << " ms)\n";
+  EXPECT_LT(after_dead, alone + 300);
+  EXPECT_LT(after_silent, alone + 300);
+
+  // A registration too: the live one takes it at once.
+  DomainConfig domain;
+  domain.name_servers = {NameServerEndpoint{"127.0.0.1", dead}, NameServerEndpoint{"127.0.0.1", silent_port},
+                         NameServerEndpoint{"127.0.0.1", port_}};
+  NameClient client(domain, "registering");
+  NameRecord record;
+  record.name = "beta";
+  record.address = AddressOf("beta");
+  record.host = "hostB";
+  record.pid = 222;
+  Clock::time_point start = Clock::now();
+  Status s = client.Register(record, kTimeoutMs);
+  int register_ms = static_cast<int>(std::chrono::duration_cast<milliseconds>(Clock::now() - start).count());
+  EXPECT_TRUE(s.ok()) << s.message();
+  EXPECT_LT(register_ms, alone + 300) << "registration with two of three name servers gone";
+  EXPECT_EQ(a->Ask(Req("NSGetAddress").T("beta")), 1);
+  for (int f : fillers) close(f);
+  close(silent);
 }
 
 TEST(NameServerCli, HelpExitsZero) {

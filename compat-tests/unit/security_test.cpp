@@ -5,6 +5,7 @@
 // nor kill, while members go on as usual.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -13,6 +14,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -273,6 +276,137 @@ TEST_F(SecureDomainTest, OutsidersCannotSendOrKillMembersDo) {
   EXPECT_TRUE(WaitExit(echo_, milliseconds(3000), &status)) << "a member's cm:kill was not obeyed";
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "not a clean exit: " << status;
   echo_ = -1;
+}
+
+// Issue 21, item 10: another user could prepare /tmp/cm; `cm secret` wrote
+// the key there, that user removed it, and the domain silently started
+// open.  A key is written and read only in a directory of the user's (or
+// root's) that nobody else can write to, unless it is sticky like /tmp.
+TEST(KeyDirectory, AnotherUsersOrAWritableDirectoryIsRefused) {
+  std::string dir = ::testing::TempDir() + "cm-key-dir-" + std::to_string(getpid());
+  ASSERT_EQ(mkdir(dir.c_str(), 0700), 0);
+  EXPECT_TRUE(CheckKeyDirectory(dir).ok());
+  chmod(dir.c_str(), 0777);
+  Status s = CheckKeyDirectory(dir);
+  EXPECT_EQ(s.code(), Status::Code::kRefused);
+  EXPECT_NE(s.message().find(dir), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("anyone"), std::string::npos) << s.message();
+  chmod(dir.c_str(), 0770);
+  EXPECT_NE(CheckKeyDirectory(dir).message().find("its group"), std::string::npos);
+  chmod(dir.c_str(), 01777);
+  EXPECT_TRUE(CheckKeyDirectory(dir).ok()) << "sticky, as /tmp: others cannot remove our files";
+  chmod(dir.c_str(), 0700);
+
+  // A process reading a key from a writable directory refuses it.
+  std::string table = WriteFile(dir + "/CmDomains", "Keyed localhost 19997 0 0 " + dir + "\n", 0600);
+  ASSERT_FALSE(NewKeyFile(dir + "/Keyed.key").empty());
+  setenv("CMDOMAIN_DATABASE", table.c_str(), 1);
+  unsetenv("CM_NAMESERVER");
+  unsetenv("CM_SECRET");
+  DomainConfig domain;
+  EXPECT_TRUE(LoadDomain("Keyed", &domain).ok());
+  chmod(dir.c_str(), 0777);
+  s = LoadDomain("Keyed", &domain);
+  EXPECT_FALSE(s.ok()) << "a key read from a directory anyone can change";
+  EXPECT_NE(s.message().find(dir), std::string::npos) << s.message();
+  chmod(dir.c_str(), 0700);
+
+  if (geteuid() == 0) {  // root can give it away
+    ASSERT_EQ(chown(dir.c_str(), 12345, 12345), 0);
+    s = LoadDomain("Keyed", &domain);
+    EXPECT_EQ(s.code(), Status::Code::kRefused) << s.message();
+    EXPECT_NE(s.message().find("another user"), std::string::npos) << s.message();
+    ASSERT_EQ(chown(dir.c_str(), 0, 0), 0);
+  }
+  unsetenv("CMDOMAIN_DATABASE");
+  std::string cmd = "rm -rf " + dir;
+  (void)std::system(cmd.c_str());
+}
+
+// Items 10 and 14: `cm secret` on a fresh machine creates the directory
+// (mode 700) instead of failing, and refuses one that others can write to.
+TEST(KeyDirectory, CmSecretCreatesTheRepositoryOrRefusesAnUnsafeOne) {
+  std::string base = ::testing::TempDir() + "cm-secret-" + std::to_string(getpid());
+  ASSERT_EQ(mkdir(base.c_str(), 0700), 0);
+  std::string repository = base + "/repository";
+  std::string table = WriteFile(base + "/CmDomains", "Fresh localhost 19996 0 0 " + repository + "\n", 0600);
+  auto run = [&](std::string* output) {
+    std::string cmd = "CMDOMAIN_DATABASE=" + table + " CM_SECRET= CM_NAMESERVER= " CM_BIN_DIR
+                      "/cm secret --domain Fresh 2>&1";
+    FILE* pipe = popen(cmd.c_str(), "r");
+    char buffer[512];
+    output->clear();
+    while (pipe != nullptr && std::fgets(buffer, sizeof buffer, pipe) != nullptr) *output += buffer;
+    return pipe == nullptr ? -1 : WEXITSTATUS(pclose(pipe));
+  };
+  std::string output;
+  EXPECT_EQ(run(&output), 0) << output;
+  struct stat info;
+  ASSERT_EQ(stat(repository.c_str(), &info), 0) << "the repository was not created: " << output;
+  EXPECT_EQ(info.st_mode & 07777, 0700u);
+  EXPECT_EQ(stat((repository + "/Fresh.key").c_str(), &info), 0) << output;
+
+  std::string cmd = "rm -rf " + repository;
+  (void)std::system(cmd.c_str());
+  ASSERT_EQ(mkdir(repository.c_str(), 0700), 0);
+  chmod(repository.c_str(), 0777);  // prepared by someone else
+  EXPECT_NE(run(&output), 0) << output;
+  EXPECT_NE(output.find(repository), std::string::npos) << output;
+  EXPECT_NE(stat((repository + "/Fresh.key").c_str(), &info), 0) << "written into a directory anyone can change";
+  cmd = "rm -rf " + base;
+  (void)std::system(cmd.c_str());
+}
+
+// Item 16: a handshake the name server refuses is in its log, with the
+// peer's address: a process without the domain's secret (NULL mechanism)
+// and one with a CURVE key of the wrong domain.
+TEST(NameServerHandshakes, ARefusedHandshakeIsLoggedWithThePeersAddress) {
+  std::string key_file = NewKeyFile(::testing::TempDir() + "handshake-log-" + std::to_string(getpid()) + ".key");
+  ASSERT_FALSE(key_file.empty());
+  std::string log = ::testing::TempDir() + "handshake-log-" + std::to_string(getpid()) + ".log";
+  int port = FreePort();
+  pid_t ns = fork();
+  if (ns == 0) {
+    int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(fd, 2);
+    setenv("CM_SECRET", key_file.c_str(), 1);
+    execl(CM_BIN_DIR "/CmNameServer", "CmNameServer", "--port", std::to_string(port).c_str(), nullptr);
+    _exit(127);
+  }
+  auto read_log = [&] {
+    std::ifstream file(log);
+    std::stringstream text;
+    text << file.rdbuf();
+    return text.str();
+  };
+  auto logged = [&](const std::string& what) {
+    for (int i = 0; i < 300; ++i) {
+      if (read_log().find(what) != std::string::npos) return true;
+      std::this_thread::sleep_for(milliseconds(10));
+    }
+    return false;
+  };
+  ASSERT_TRUE(logged("members only"));
+  std::string endpoint = "tcp://127.0.0.1:" + std::to_string(port);
+  {
+    RequestChannel outsider(endpoint, "outsider", Security());  // no secret at all
+    zmq::message_t frame("x", 1);
+    EXPECT_FALSE(outsider.Send(frame, 500));
+    EXPECT_TRUE(logged("refused a handshake from 127.0.0.1:")) << read_log();
+  }
+  {
+    std::string other_z85;
+    ASSERT_TRUE(NewSecretZ85(&other_z85).ok());
+    Security other;
+    ASSERT_TRUE(SecurityFromZ85(other_z85, "other", &other).ok());
+    RequestChannel stranger(endpoint, "stranger", other);  // another domain's key pair
+    zmq::message_t frame("x", 1);
+    EXPECT_FALSE(stranger.Send(frame, 500));
+    EXPECT_TRUE(logged("2 in all")) << "the second refusal was not logged:\n" << read_log();
+  }
+  Stop(ns);
+  std::remove(log.c_str());
+  std::remove(key_file.c_str());
 }
 
 }  // namespace

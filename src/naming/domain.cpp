@@ -39,16 +39,49 @@ bool ParsePort(const std::string& text, int* port) {
   return true;
 }
 
-// Reads what is left of the domain once its name servers are known.
+// Reads what is left of the domain once its name servers are known.  A key
+// file is read only from a directory nobody else can change (a key there
+// could be removed behind our back, and the domain silently open).
 Status LoadDomainSecret(DomainConfig* domain, bool load_secret) {
   if (!load_secret) return Status::Ok();
   std::string path = SecretPath(*domain);
   struct stat info;
   if (Env("CM_SECRET").empty() && stat(path.c_str(), &info) != 0 && errno == ENOENT) return Status::Ok();
-  return LoadSecret(path, &domain->security);
+  Status s = CheckKeyDirectory(KeyDirectory(path));
+  return s.ok() ? LoadSecret(path, &domain->security) : s;
 }
 
 }  // namespace
+
+std::string KeyDirectory(const std::string& key_path) {
+  size_t slash = key_path.find_last_of('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : key_path.substr(0, slash);
+}
+
+Status CheckKeyDirectory(const std::string& dir) {
+  struct stat info;
+  if (stat(dir.c_str(), &info) != 0)
+    return Status::NotFound("key directory " + dir + ": " + std::strerror(errno));
+  if (!S_ISDIR(info.st_mode)) return Status::Invalid("key directory " + dir + " is not a directory");
+  if (info.st_uid != geteuid() && info.st_uid != 0)
+    return Status::Refused("key directory " + dir + " belongs to another user (uid " + std::to_string(info.st_uid) +
+                           "), who could replace or remove a key there: refusing to use it (set CM_SECRET, or the "
+                           "repository of the domain's CmDomains line, to a directory of yours)");
+  // With the sticky bit (as /tmp has), others may add files but not remove
+  // or rename ours; a key file they put there is refused as not ours.
+  if ((info.st_mode & (S_IWGRP | S_IWOTH)) != 0 && (info.st_mode & S_ISVTX) == 0)
+    return Status::Refused("key directory " + dir + " can be written by " +
+                           ((info.st_mode & S_IWOTH) != 0 ? "anyone" : "its group") +
+                           ", who could replace or remove a key there: chmod go-w it");
+  return Status::Ok();
+}
+
+Status MakeKeyDirectory(const std::string& dir) {
+  if (mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
+    return Status::Unavailable("cannot create directory " + dir + ": " + std::strerror(errno));
+  return CheckKeyDirectory(dir);
+}
 
 std::string SecretPath(const DomainConfig& domain) {
   if (!Env("CM_SECRET").empty()) return Env("CM_SECRET");

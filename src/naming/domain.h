@@ -15,9 +15,9 @@
 //      error that says where we looked.
 // The domain's secret (transport/security.h), optional: the key file
 // $CM_SECRET, else "<repository-dir>/<domain>.key" if it exists.  A key
-// file must belong to the user and be unreadable by others (like ssh's);
-// one that is present but unusable is an error, never a silent fallback to
-// no secret.
+// file must belong to the user and be unreadable by others (like ssh's),
+// in a directory nobody else can change (CheckKeyDirectory); one that is
+// present but unusable is an error, never a silent fallback to no secret.
 #ifndef CM_NAMING_DOMAIN_H
 #define CM_NAMING_DOMAIN_H
 
@@ -59,6 +59,18 @@ std::string SecretPath(const DomainConfig& domain);
 // Reads a key file (written by `cm secret`): "secret-key = <Z85>" and
 // lines starting with '#'.
 Status LoadSecret(const std::string& path, Security* out);
+
+// The directory of a key file (the repository, unless $CM_SECRET says
+// otherwise).  A key is written or read only in a directory that belongs
+// to the user (or root) and that nobody else can write to, unless it has
+// the sticky bit (as /tmp does): another user who prepared /tmp/cm could
+// remove a key written there, and the domain would silently start open.
+std::string KeyDirectory(const std::string& key_path);
+// Ok, or why the directory is refused (naming it).
+Status CheckKeyDirectory(const std::string& dir);
+// Creates the directory (mode 0700; not its parents) if it is missing,
+// then checks it.
+Status MakeKeyDirectory(const std::string& dir);
 
 // Parses one CmDomains table for `domain`.  NotFound if it has no such line.
 Status ParseDomainTable(const std::string& text, const std::string& domain, const std::string& source,

@@ -1,6 +1,8 @@
 #include "transport/address.h"
 
 #include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
 #include <netdb.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -42,10 +44,10 @@ bool IsLoopbackName(const std::string& host) {
 
 // The source address the kernel would use toward `to` (a UDP "connect"
 // sends nothing), or "".
-std::string RouteSource(const addrinfo& to) {
+std::string RouteSource(const sockaddr* to, socklen_t length) {
   std::string source;
   int fd = socket(AF_INET, SOCK_DGRAM, 0);
-  if (fd >= 0 && connect(fd, to.ai_addr, to.ai_addrlen) == 0) {
+  if (fd >= 0 && connect(fd, to, length) == 0) {
     sockaddr_in local{};
     socklen_t len = sizeof local;
     char text[INET_ADDRSTRLEN];
@@ -54,29 +56,81 @@ std::string RouteSource(const addrinfo& to) {
       source = text;
   }
   if (fd >= 0) close(fd);
-  return source;
+  return IsLoopbackName(source) ? "" : source;
+}
+
+// Where the default route leaves from: toward an address of TEST-NET-2,
+// which only a default route reaches.
+std::string DefaultRouteSource() {
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(9);
+  inet_pton(AF_INET, "198.51.100.1", &to.sin_addr);
+  return RouteSource(reinterpret_cast<sockaddr*>(&to), sizeof to);
+}
+
+// IPv4 addresses of the interfaces that are up, loopback excepted.
+std::vector<std::string> InterfaceAddresses() {
+  std::vector<std::string> addresses;
+  ifaddrs* list = nullptr;
+  if (getifaddrs(&list) != 0) return addresses;
+  for (ifaddrs* i = list; i != nullptr; i = i->ifa_next) {
+    if (i->ifa_addr == nullptr || i->ifa_addr->sa_family != AF_INET) continue;
+    if ((i->ifa_flags & IFF_UP) == 0 || (i->ifa_flags & IFF_LOOPBACK) != 0) continue;
+    char text[INET_ADDRSTRLEN];
+    if (inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(i->ifa_addr)->sin_addr, text, sizeof text) != nullptr &&
+        !IsLoopbackName(text))
+      addresses.push_back(text);
+  }
+  freeifaddrs(list);
+  return addresses;
 }
 
 }  // namespace
 
+std::string ChooseAdvertisedHost(const HostFacts& facts) {
+  if (!facts.cm_host.empty()) return facts.cm_host;
+  // Spelled as this host's loopback: only processes of this host can be
+  // pointed at that name server, and only they will ask.
+  if (IsLoopbackName(facts.name_server_host)) return "127.0.0.1";
+  if (facts.name_server_on_loopback) {
+    // A name that resolves to loopback here (Debian maps the host's own
+    // name to 127.0.1.1) is still a name other hosts resolve to this
+    // host's real address and ask the same name server through: they must
+    // be able to reach us too.
+    if (!facts.default_route_source.empty()) return facts.default_route_source;
+    if (!facts.interface_addresses.empty()) return facts.interface_addresses.front();
+    return "127.0.0.1";  // no other interface: nobody else can ask
+  }
+  return facts.route_source.empty() ? "127.0.0.1" : facts.route_source;
+}
+
 std::string AdvertisedHost(const std::string& name_server_host) {
+  HostFacts facts;
   const char* env = std::getenv("CM_HOST");
-  if (env != nullptr && *env != '\0') return env;
-  if (IsLoopbackName(name_server_host)) return "127.0.0.1";
-  // One look-up of the name server's host (a DNS query, on a real network)
-  // answers both questions: is it this host's loopback, and if not, which
-  // of our addresses routes to it.
-  addrinfo hints{};
-  hints.ai_family = AF_INET;
-  hints.ai_socktype = SOCK_DGRAM;
-  addrinfo* result = nullptr;
-  if (getaddrinfo(name_server_host.c_str(), "9", &hints, &result) != 0) return "127.0.0.1";
-  bool loopback = false;
-  for (addrinfo* a = result; a != nullptr; a = a->ai_next)
-    if ((ntohl(reinterpret_cast<sockaddr_in*>(a->ai_addr)->sin_addr.s_addr) >> 24) == 127) loopback = true;
-  std::string source = loopback ? "" : RouteSource(*result);
-  freeaddrinfo(result);
-  return source.empty() ? "127.0.0.1" : source;
+  if (env != nullptr) facts.cm_host = env;
+  facts.name_server_host = name_server_host;
+  if (facts.cm_host.empty() && !IsLoopbackName(name_server_host)) {
+    // One look-up of the name server's host (a DNS query, on a real
+    // network) answers both questions: is it this host's loopback, and if
+    // not, which of our addresses routes to it.
+    addrinfo hints{};
+    hints.ai_family = AF_INET;
+    hints.ai_socktype = SOCK_DGRAM;
+    addrinfo* result = nullptr;
+    if (getaddrinfo(name_server_host.c_str(), "9", &hints, &result) == 0) {
+      for (addrinfo* a = result; a != nullptr; a = a->ai_next)
+        if ((ntohl(reinterpret_cast<sockaddr_in*>(a->ai_addr)->sin_addr.s_addr) >> 24) == 127)
+          facts.name_server_on_loopback = true;
+      if (!facts.name_server_on_loopback) facts.route_source = RouteSource(result->ai_addr, result->ai_addrlen);
+      freeaddrinfo(result);
+    }
+    if (facts.name_server_on_loopback) {
+      facts.default_route_source = DefaultRouteSource();
+      facts.interface_addresses = InterfaceAddresses();
+    }
+  }
+  return ChooseAdvertisedHost(facts);
 }
 
 }  // namespace cm

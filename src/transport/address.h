@@ -12,6 +12,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace cm {
 
@@ -34,9 +35,24 @@ struct Address {
 std::string NewIncarnation();
 
 // The host name or IP address to advertise to others: $CM_HOST if set; else
-// the loopback address when the name server is on this host's loopback; else
-// the local address of the interface that routes to the name server.
+// 127.0.0.1 when the name server's host is spelled as a loopback address
+// ("localhost", 127.x); else, when its name resolves to this host's loopback
+// (Debian maps the host's own name to 127.0.1.1) while other hosts may ask
+// that name server too, an address of ours they can reach (the default
+// route's, else the first interface's that is up); else the local address
+// of the interface that routes to the name server.
 std::string AdvertisedHost(const std::string& name_server_host);
+
+// What AdvertisedHost decides from, and the decision itself (for tests).
+struct HostFacts {
+  std::string cm_host;                 // $CM_HOST, "" if unset
+  std::string name_server_host;        // as the domain spells it
+  bool name_server_on_loopback = false;  // it resolves to 127.x here
+  std::string route_source;            // our address toward it, "" if none
+  std::string default_route_source;    // our address toward the default route
+  std::vector<std::string> interface_addresses;  // up, IPv4, not loopback
+};
+std::string ChooseAdvertisedHost(const HostFacts& facts);
 
 // This machine's host name.
 std::string LocalHostName();

@@ -1,5 +1,6 @@
 #include "transport/listener.h"
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -86,8 +87,12 @@ Status Listener::Open(const ListenSpec& spec, std::unique_ptr<Listener>* out) {
   // (alarm.h).  Without one they keep ZMQ_RCVTIMEO, which costs more but
   // works the same.
   if (!spec.answers && spec.alarm) {
+    // Numbered, not named after the listener's address: a listener made
+    // where a closed one was could find that name still taken (libzmq
+    // releases it in the background) and go without its alarm.
+    static std::atomic<unsigned> count{0};
     char endpoint[64];
-    std::snprintf(endpoint, sizeof endpoint, "inproc://cm-alarm-%p", static_cast<void*>(l.get()));
+    std::snprintf(endpoint, sizeof endpoint, "inproc://cm-alarm-%u", count++);
     Status opened;
     try {
       l->socket_.bind(endpoint);
