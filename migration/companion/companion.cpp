@@ -69,6 +69,7 @@ Status Companion::Start(const CompanionOptions& options) {
     return Status::Unavailable("cannot connect to " + options.endpoint + ": " + e.what());
   }
   connected_ = true;  // a PAIR queues what is sent until the connection is up
+  socket_fd_ = socket_.get(zmq::sockopt::fd);
 
   auto fatal = [this](const Status& s) {
     Forward(bridge::Packet(bridge::kFatal).Add(s.message()), nullptr);
@@ -210,7 +211,7 @@ bool Companion::ServiceParent(int wait_us) {
   // instead, after asking ZMQ_EVENTS (which re-arms it: ZeroMQ's documented
   // pattern; a message already held would not make it readable).
   if (wait_us > 0 && (socket_.get(zmq::sockopt::events) & ZMQ_POLLIN) == 0) {
-    pollfd p{socket_.get(zmq::sockopt::fd), POLLIN, 0};
+    pollfd p{socket_fd_, POLLIN, 0};
     timespec limit{0, wait_us * 1000L};
     ppoll(&p, 1, &limit, nullptr);
   }

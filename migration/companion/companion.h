@@ -78,6 +78,7 @@ class Companion {
   LegacyApi api_;
   zmq::socket_t socket_;
   std::unique_ptr<Monitor> monitor_;
+  int socket_fd_ = -1;  // ZMQ_FD of socket_, for the hot loop's sub-millisecond waits
   bool connected_ = false;  // R's socket: hello sent
   bool stop_ = false;
   bool activity_ = false;   // something crossed in this turn of the loop

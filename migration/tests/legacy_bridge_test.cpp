@@ -393,8 +393,8 @@ TEST_F(LegacyBridgeTest, AnUnreachableLegacyNameServerIsSaid) {
 }
 
 // Figures for docs/migration.md: R -> L -> R round trips through the bridge,
-// back to back and after a pause, and the companion's CPU while idle.
-// CM_LEGACY_SLICE_MS=MIN-MAX measures another slice.
+// back to back and after a pause, and the companion's CPU then and while idle.
+// CM_MIG_SLICE_MS=MIN-MAX measures another slice.
 TEST_F(LegacyBridgeTest, Figures) {
   if (const char* slice = std::getenv("CM_MIG_SLICE_MS")) std::sscanf(slice, "%d-%d", &config_.slice_min_ms, &config_.slice_max_ms);
   StartBridge();
@@ -406,7 +406,9 @@ TEST_F(LegacyBridgeTest, Figures) {
   auto round_trips = [&](int n, milliseconds pause, std::vector<double>* us) {
     Message ping;
     for (int i = 0; i < n; ++i) {
-      if (pause.count() > 0) std::this_thread::sleep_for(pause);
+      // A pause of pause/2 .. 3*pause/2: a fixed one would land at the same
+      // point of the companion's slice every time.
+      if (pause.count() > 0) std::this_thread::sleep_for(pause / 2 + milliseconds(std::rand() % (pause.count() + 1)));
       ping.Reset();
       ping.SetType("Ping");
       ping.PutInt(i);
@@ -427,10 +429,16 @@ TEST_F(LegacyBridgeTest, Figures) {
   };
   std::vector<double> warm, back_to_back, after_pause;
   round_trips(200, milliseconds(0), &warm);
+  double busy0 = test::CpuSeconds(bridge_->companion_pid());
+  auto busy_t0 = test::Clock::now();
   round_trips(3000, milliseconds(0), &back_to_back);
+  double busy_cpu = test::CpuSeconds(bridge_->companion_pid()) - busy0;
+  double busy_wall = std::chrono::duration<double>(test::Clock::now() - busy_t0).count();
   round_trips(100, milliseconds(200), &after_pause);
   report("back to back", back_to_back);
-  report("after 200 ms idle", after_pause);
+  report("after 100-300 ms idle", after_pause);
+  std::printf("[ figures  ] companion CPU during the back-to-back round trips: %.0f%% of one core\n",
+              100 * busy_cpu / busy_wall);
 
   std::this_thread::sleep_for(milliseconds(500));
   double cpu0 = test::CpuSeconds(bridge_->companion_pid()), echo0 = test::CpuSeconds(echo.pid());
