@@ -180,7 +180,7 @@ bool LegacyBridge::ReadOne(int wait_ms, bridge::Packet* result) {
 }
 
 Status LegacyBridge::Request(bridge::Packet request, zmq::message_t* frame, int timeout_ms, bridge::Packet* result) {
-  CheckCompanion(true);
+  CheckCompanion(false);  // rate-limited: a request costs no waitpid; a dead companion is found in the loop below
   if (pid_ <= 0) return Status::Unavailable("the legacy companion is gone");
   request.id = next_id_++;
   if (!bridge::SendPacket(socket_, request, frame))
