@@ -13,13 +13,13 @@ start server "$BIN/links_server" S 40
 wait_ready server
 start a "$BIN/links_sender" A S 100 100 2000
 sleep 0.5
-start b "$BIN/links_sender" B S 100 100 0 6
-sleep 4   # the server's handler is busy 2 s, then it reads A's and B's messages
+start b "$BIN/links_sender" B S 100 100 0 10
+sleep 6   # the server's handler is busy 2 s, then it reads A's and B's messages
 [ "$(count 'DISCONNECT A')" = 1 ] || fail "A's disconnection reported $(count 'DISCONNECT A') times while B lives, expected 1"
 [ "$(count 'DISCONNECT B')" = 0 ] || fail "B, alive, reported disconnected"
 expect_exit a
 expect_exit b
-sleep 3
+sleep 5
 [ "$(count 'DISCONNECT B')" = 1 ] || fail "B's disconnection reported $(count 'DISCONNECT B') times after it left, expected 1"
 
 # 60 MiB in 1 MiB messages behind a 2 s busy handler, then the sender exits;
@@ -31,7 +31,7 @@ CM_SEND_TIMEOUT=15 start d "$BIN/links_sender" D S 120 1048576 0 1
 expect_exit c
 expect_exit d
 grep -q '^SENT 120 REFUSED 0$' "$WORK/d.log" || fail "D's sends were refused: $(grep SENT "$WORK/d.log")"
-sleep 3
+sleep 5
 [ "$(count 'DISCONNECT C')" = 1 ] || fail "C's disconnection reported $(count 'DISCONNECT C') times, expected 1"
 [ "$(count 'DISCONNECT D')" = 1 ] || fail "D's disconnection reported $(count 'DISCONNECT D') times, expected 1"
 kill -TERM "${PID_OF[server]}" 2>/dev/null || true

@@ -37,6 +37,10 @@ struct Peer {
   // The incarnation this one replaced: its late messages, read after we
   // learned of the new one, must not point us back at a dead process.
   Address previous;
+  // A reply address a frame claimed for it and the name server refuted
+  // (Session::ConfirmMove), not asked about again until refuted_until.
+  std::string refuted;
+  std::chrono::steady_clock::time_point refuted_until{};
   uint64_t sent = 0, received = 0, lost = 0;
   uint64_t unreported = 0;  // sends not yet reported to the name server
 };

@@ -36,6 +36,10 @@ constexpr int kSuspectCheckMs = 1500;
 // are queued, at most kMaxPendingReplies (see Reply).
 constexpr int kReplyWaitMs = 20;
 constexpr size_t kMaxPendingReplies = 64;
+// How long a frame's claim that a registered peer moved may wait for the
+// name server's word (ConfirmMove).
+constexpr int kConfirmMoveMs = 500;
+constexpr int kMaxSendTimeoutS = 10 * 86400;  // CM_SEND_TIMEOUT
 // An idle process sleeps on all its sockets, waking for a message or a link
 // event; while it has sends to report to the name server, at least this
 // often.  With none, it sleeps without a time limit: a wake-up that finds
@@ -70,6 +74,22 @@ bool NotTurnedOff(const char* variable) {
 }
 
 void CloseAtExit() { Session::Instance().Close(); }
+
+// A positive number from the environment variable `name`, if it is set; a
+// value that is not one is said, never silently ignored.
+bool PositiveSetting(const char* name, const char* unit, double current, double* value) {
+  const char* text = std::getenv(name);
+  if (text == nullptr) return false;
+  char* end = nullptr;
+  errno = 0;
+  double v = std::strtod(text, &end);
+  if (end == text || *end != '\0' || errno != 0 || !(v > 0) || !std::isfinite(v)) {
+    CM_WARN("%s='%s' is not a positive number of %s: using %g", name, text, unit, current);
+    return false;
+  }
+  *value = v;
+  return true;
+}
 
 // Rate limit for warnings about traffic we drop (a flood must not become a
 // log flood): at most one line per second per kind.
@@ -120,15 +140,22 @@ Status Session::StartListening() {
   if (name_.empty()) name_ = host_ + "_" + std::to_string(getpid());
   names_->set_sender(name_);
   SetLogName(name_);
-  if (const char* t = std::getenv("CM_SEND_TIMEOUT")) {
-    double seconds = std::atof(t);
-    if (seconds > 0) send_timeout_ms_ = static_cast<int>(seconds * 1000);
+  double seconds = 0;
+  if (PositiveSetting("CM_SEND_TIMEOUT", "seconds", send_timeout_ms_ / 1000.0, &seconds)) {
+    // Time-outs are kept in int milliseconds: a longer one would wrap.
+    if (seconds > kMaxSendTimeoutS) {
+      CM_WARN("CM_SEND_TIMEOUT=%s is more than %d days: using %d days", std::getenv("CM_SEND_TIMEOUT"),
+              kMaxSendTimeoutS / 86400, kMaxSendTimeoutS / 86400);
+      seconds = kMaxSendTimeoutS;
+    }
+    send_timeout_ms_ = std::max(1, static_cast<int>(std::lround(seconds * 1000)));
   }
-  if (const char* w = std::getenv("CM_SEND_WINDOW")) {  // MiB
+  double mib = 0;
+  if (PositiveSetting("CM_SEND_WINDOW", "MiB", send_window_bytes_ / 1048576.0, &mib)) {
     // At least twice what a receiver reads between acknowledgements, or a
     // receiver that keeps up would hold its senders back too.
-    double mib = std::atof(w), least = 2.0 * SendWindow::kAckEveryBytes / (1 << 20);
-    if (mib > 0) send_window_bytes_ = static_cast<uint64_t>(std::max(mib, least) * (1 << 20));
+    double least = 2.0 * SendWindow::kAckEveryBytes / (1 << 20);
+    send_window_bytes_ = static_cast<uint64_t>(std::min(std::max(mib, least), 1048576.0) * (1 << 20));
   }
   poll_items_ = {{listener_->socket().handle(), 0, ZMQ_POLLIN, 0},
                  {listener_->monitor_socket().handle(), 0, ZMQ_POLLIN, 0},
@@ -482,16 +509,26 @@ void Session::Suspect(Peer& peer) {
 // which is idempotent (ROUTER_MANDATORY refuses it unless the handshake
 // with exactly that incarnation is done, whoever now has the endpoint).  It
 // is gone if a connection to its endpoint is refused, or after
-// kSuspectCheckMs without reaching it (a host that vanished).
+// kSuspectCheckMs without a connection to it (a host that vanished).
 void Session::CheckSuspects() {
   auto now = Clock::now();
   size_t kept = 0;
   for (Peer* peer : suspects_) {
     if (peer->suspect_since == Clock::time_point{}) continue;  // lost or killed meanwhile
     Dialer::SendResult r = ProbeAck(*peer);
-    if (r != Dialer::SendResult::kNotConnected) {
+    // Taken by a connection our monitor reported lost and not up again: one
+    // libzmq is still tearing down (its pipe takes writes until then).
+    if (r == Dialer::SendResult::kSent && !peer->link_up) r = Dialer::SendResult::kNotConnected;
+    if (r == Dialer::SendResult::kSent) {
       peer->suspect_since = Clock::time_point{};
       peer->link_up = true;
+      continue;
+    }
+    // Full: a peer that does not read, or a connection libzmq is still
+    // tearing down (its pipe refuses writes until it is gone).  Undecided
+    // until one or the other shows: no deadline meanwhile.
+    if (r == Dialer::SendResult::kFull) {
+      suspects_[kept++] = peer;
       continue;
     }
     if (peer->refused || now - peer->suspect_since >= std::chrono::milliseconds(kSuspectCheckMs)) {
@@ -736,7 +773,19 @@ int Session::DispatchOne(int wait_ms) {
   if (!env.reply_to.empty() && !peer.address.Is(env.reply_to)) {
     stale = peer.previous.Is(env.reply_to);
     Address from;
-    if (!stale && Address::Parse(env.reply_to, &from)) SetAddress(peer, from);
+    if (!stale && Address::Parse(env.reply_to, &from)) {
+      if (!peer.address.endpoint.empty() && !ConfirmMove(peer, from)) {
+        ++stats_.malformed;
+        static Clock::time_point last_forged_log;
+        if (Every(&last_forged_log))
+          CM_WARN("dropped a frame claiming to be from '%s' at %s: the name server has '%s' at %s (%llu dropped "
+                  "as malformed or forged so far)",
+                  peer.name.c_str(), std::string(env.reply_to).c_str(), peer.name.c_str(),
+                  peer.address.ToString().c_str(), static_cast<unsigned long long>(stats_.malformed));
+        return 1;
+      }
+      SetAddress(peer, from);
+    }
   }
   if (peer.inbound_fd < 0 && !stale) {  // reset when that connection closes
     int fd = Listener::SourceFd(inbox_.frame);
@@ -776,6 +825,27 @@ int Session::DispatchOne(int wait_ms) {
   MessageHandler handler = *found;  // the handler may change the table
   std::string sender = peer.name;   // and must not see the peer table move
   return handler(message, sender.c_str()) ? 2 : 1;
+}
+
+// A frame says `peer` now listens at `to`.  A process that restarted does
+// (a new incarnation); a frame forged by another process of an open domain
+// only claims so, and following it would send the name's messages to the
+// forger.  The name server knows which: a registered name moves only where
+// it is registered.  A name it does not know (an automatic one, or one that
+// left) is taken at its word, as is any when no name server answers.
+bool Session::ConfirmMove(Peer& peer, const Address& to) {
+  std::string claimed = to.ToString();
+  auto now = Clock::now();
+  if (claimed == peer.refuted && now < peer.refuted_until) return false;  // asked already
+  NameRecord record;
+  Status s = names_->Lookup(peer.name, &record, kConfirmMoveMs);
+  Address registered;
+  if (!s.ok() || !Address::Parse(record.address, &registered)) return true;
+  if (registered.incarnation == to.incarnation) return true;
+  if (registered.incarnation != peer.address.incarnation) SetAddress(peer, registered);  // it did move, elsewhere
+  peer.refuted = claimed;
+  peer.refuted_until = now + std::chrono::seconds(1);
+  return false;
 }
 
 // No dispatch points into a received ZeroMQ message any more: what is read

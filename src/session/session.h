@@ -95,6 +95,7 @@ class Session {
   void Suspect(Peer& peer);
   void CheckSuspects();
   Dialer::SendResult ProbeAck(Peer& peer);
+  bool ConfirmMove(Peer& peer, const Address& to);
   bool EndpointShared(const std::string& endpoint, const Peer& peer) const;
   void LinkLost(Peer& peer);
   void Announce(Peer& peer);
