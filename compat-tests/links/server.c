@@ -7,6 +7,7 @@
  *   "Data"  (any items)  counted per sender
  *   "Busy"  (int ms)     keeps the handler busy that long (not reading)
  *   "Count" -> replies "Counted" (long: Data received from that sender)
+ *   "Notify" (text NAME, int N) -> sends N "Counted" to NAME
  * Every connection and disconnection handler call is printed at once, as
  * "CONNECT <name>" / "DISCONNECT <name>", and at the end "COUNT <name> <n>"
  * for each sender.  Then it closes the server and exits 0.  With QUIT_AFTER,
@@ -69,6 +70,20 @@ static CmMessageStatus on_count(CmMessage message, char *sender, char *serverNam
   return CmMessageOk;
 }
 
+static CmMessageStatus on_notify(CmMessage message, char *sender, char *serverName)
+{
+  CmMessage note = CmMessageNew();
+  char *to = CmMessageGetText(message);
+  int n = CmMessageGetInt(message), i;
+  (void)sender;
+  (void)serverName;
+  CmMessageSetType(note, "Counted");
+  CmMessagePutLong(note, 0);
+  for (i = 0; i < n && to; ++i) CmMessageSend(note, to);
+  CmMessageDelete(note);
+  return CmMessageOk;
+}
+
 static void on_connect(CmConnect c) { printf("CONNECT %s\n", CmConnectGetName(c)); }
 static void on_disconnect(CmConnect c) { printf("DISCONNECT %s\n", CmConnectGetName(c)); }
 
@@ -85,6 +100,7 @@ int main(int argc, char **argv)
   CmMessageInstallHandler(on_data, "Data");
   CmMessageInstallHandler(on_busy, "Busy");
   CmMessageInstallHandler(on_count, "Count");
+  CmMessageInstallHandler(on_notify, "Notify");
   CmConnectInstallConnectionHandler(on_connect);
   CmConnectInstallDisconnectionHandler(on_disconnect);
   printf("READY %s %ld\n", argv[1], (long)getpid());
