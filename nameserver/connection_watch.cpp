@@ -45,7 +45,7 @@ std::string PeerOf(int fd) {
 std::string WhyHandshakeFailed(int event, int code) {
   if (event == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL)
     return std::string("it hung up during the handshake (") + std::strerror(code) +
-           "), as a process without this domain's secret does when it sees ours";
+           "): a process without this domain's secret does so when it sees ours (or a port check)";
   switch (code) {
     case ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH:
       return "its security mechanism is not this domain's (a domain secret held by one side only)";
@@ -155,6 +155,10 @@ bool ConnectionWatch::Check() {
 
 void ConnectionWatch::Judge(const Connection& c) {
   if (c.failed_event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) return;  // the ZAP handler said it, with the address
+  if (c.failed_event == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL && !secured_) {
+    CM_DEBUG("a connection from %s hung up during the handshake (%s)", c.peer.c_str(), std::strerror(c.failed_code));
+    return;
+  }
   if (c.failed_event != 0) {
     if (handshakes_.Count())
       CM_WARN("refused a handshake from %s: %s (%lld more since the last such line, %lld in all)", c.peer.c_str(),

@@ -12,6 +12,10 @@
 // the peer's data: it broke the protocol, as a frame over the limit does.
 // The end of the stream means the peer hung up itself: nothing to say.
 // Each accepted connection thus costs a second descriptor while it lasts.
+// Best effort: a connection accepted and dropped before the loop looked at
+// its acceptance (microseconds, on a busy name server) is logged without
+// its address, or, for a frame over the limit, not at all; the limit holds
+// either way.
 #ifndef CM_NAMESERVER_CONNECTION_WATCH_H
 #define CM_NAMESERVER_CONNECTION_WATCH_H
 
@@ -46,7 +50,10 @@ class RateLimitedCount {
 
 class ConnectionWatch {
  public:
-  explicit ConnectionWatch(int64_t max_frame_bytes) : max_frame_bytes_(max_frame_bytes) {}
+  // `secured`: the listener has a domain secret, so a peer that hangs up
+  // during the handshake is most likely one without it (else it is a port
+  // check, and only worth a debug line).
+  ConnectionWatch(int64_t max_frame_bytes, bool secured) : max_frame_bytes_(max_frame_bytes), secured_(secured) {}
   ~ConnectionWatch();
   ConnectionWatch(const ConnectionWatch&) = delete;
   ConnectionWatch& operator=(const ConnectionWatch&) = delete;
@@ -80,6 +87,7 @@ class ConnectionWatch {
   void Judge(const Connection& c);
 
   int64_t max_frame_bytes_;
+  bool secured_;
   std::map<int, Connection> open_;   // by libzmq's descriptor
   std::vector<Connection> closing_;  // reported closed, not judged yet
   int pending_event_ = 0;            // a failed handshake waiting for its close

@@ -40,7 +40,7 @@ NameServer::NameServer(std::unique_ptr<Registry> registry, const NameServerOptio
     : registry_(std::move(registry)),
       domain_(options.domain),
       max_names_per_connection_(options.max_names_per_connection),
-      watch_(options.max_request_bytes) {}
+      watch_(options.max_request_bytes, options.security.enabled()) {}
 
 NameServer::~NameServer() {
   if (listener_) listener_->socket().set(zmq::sockopt::linger, kCloseLingerMs);

@@ -30,6 +30,7 @@ inline long long DeclareHugeFrame(int port, uint64_t declared, uint64_t sent, in
   if (connect(*fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return -1;
   timeval patience{10, 0};  // a receiver that neither reads nor hangs up
   setsockopt(*fd, SOL_SOCKET, SO_SNDTIMEO, &patience, sizeof patience);
+  setsockopt(*fd, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience);
   // Greeting: signature, version 3.0, mechanism NULL, as-server 0, filler.
   std::string out(64, '\0');
   out[0] = '\xff';
@@ -41,12 +42,26 @@ inline long long DeclareHugeFrame(int port, uint64_t declared, uint64_t sent, in
   out += '\x04';
   out += static_cast<char>(ready.size());
   out += ready;
-  // A long frame: its size in 8 bytes, big-endian.
-  out += '\x02';
-  for (int shift = 56; shift >= 0; shift -= 8) out += static_cast<char>((declared >> shift) & 0xff);
   if (send(*fd, out.data(), out.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(out.size())) return 0;
+  // The receiver's greeting and READY: the handshake is done before the
+  // frame comes, as with any client.
+  std::string in;
+  char buffer[256];
+  while (in.size() < 66 || in.size() < 66 + static_cast<unsigned char>(in[65])) {
+    ssize_t n = recv(*fd, buffer, sizeof buffer, 0);
+    if (n <= 0) return 0;
+    in.append(buffer, static_cast<size_t>(n));
+  }
+  // A pause, as a client busy elsewhere makes: the name server names a peer
+  // it has had time to see accepted (nameserver/connection_watch.h).
+  usleep(100 * 1000);
+  // A long frame: its size in 8 bytes, big-endian, and the start of it.
   std::string chunk(1 << 20, 'x');
-  uint64_t done = 0;
+  out = '\x02';
+  for (int shift = 56; shift >= 0; shift -= 8) out += static_cast<char>((declared >> shift) & 0xff);
+  out += chunk;
+  if (send(*fd, out.data(), out.size(), MSG_NOSIGNAL) <= 0) return 0;
+  uint64_t done = chunk.size();
   while (done < sent) {
     ssize_t n = send(*fd, chunk.data(), chunk.size(), MSG_NOSIGNAL);
     if (n <= 0) break;  // the receiver hung up
