@@ -4,7 +4,9 @@
  *   links_server NAME SECONDS [QUIT_AFTER]
  *
  * Opens NAME, prints "READY NAME PID", then for SECONDS handles:
- *   "Data"  (any items)  counted per sender
+ *   "Data"  (any items)  counted per sender; when its first item is an int,
+ *                        those numbers must rise ("REORDERED" counts those
+ *                        that do not)
  *   "Busy"  (int ms)     keeps the handler busy that long (not reading)
  *   "Count" -> replies "Counted" (long: Data received from that sender)
  *   "Notify" (text NAME, int N) -> sends N "Counted" to NAME
@@ -24,27 +26,38 @@
 
 #define MAX_SENDERS 256
 
-static struct { char name[256]; long count; } senders[MAX_SENDERS];
+static struct { char name[256]; long count, last, reordered; } senders[MAX_SENDERS];
 static int sender_count;
 static long data_total, quit_after = -1;
 
-static long *count_of(const char *name)
+static int index_of(const char *name)
 {
   int i;
   for (i = 0; i < sender_count; ++i)
-    if (strcmp(senders[i].name, name) == 0) return &senders[i].count;
-  if (sender_count == MAX_SENDERS) return NULL;
+    if (strcmp(senders[i].name, name) == 0) return i;
+  if (sender_count == MAX_SENDERS) return -1;
   strncpy(senders[sender_count].name, name, 255);
-  senders[sender_count].count = 0;
-  return &senders[sender_count++].count;
+  senders[sender_count].count = senders[sender_count].last = senders[sender_count].reordered = 0;
+  return sender_count++;
+}
+
+static long *count_of(const char *name)
+{
+  int i = index_of(name);
+  return i < 0 ? NULL : &senders[i].count;
 }
 
 static CmMessageStatus on_data(CmMessage message, char *sender, char *serverName)
 {
+  int i = index_of(sender);
   long *count = count_of(sender);
-  (void)message;
   (void)serverName;
   if (count) ++*count;
+  if (i >= 0 && CmMessageGetItemType(message) == CmMessageItemInt) {
+    long n = CmMessageGetInt(message);
+    if (n <= senders[i].last) ++senders[i].reordered;
+    senders[i].last = n;
+  }
   return ++data_total == quit_after ? CmMessageBreak : CmMessageOk;
 }
 
@@ -108,7 +121,8 @@ int main(int argc, char **argv)
   end = now_seconds() + atof(argv[2]);
   while (now_seconds() < end)
     if (CmMessageWaitWithTimeout(end - now_seconds()) == CmMessageBreak) break;
-  for (i = 0; i < sender_count; ++i) printf("COUNT %s %ld\n", senders[i].name, senders[i].count);
+  for (i = 0; i < sender_count; ++i)
+    printf("COUNT %s %ld REORDERED %ld\n", senders[i].name, senders[i].count, senders[i].reordered);
   CmMessageCloseServer();
   return 0;
 }

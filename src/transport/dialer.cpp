@@ -22,11 +22,13 @@ Dialer::Dialer(const std::string& own_incarnation, const Security& security, boo
   // A peer restarted under the same incarnation cannot happen (ids are
   // random), but a reconnect to the same one must replace the old link.
   socket_.set(zmq::sockopt::router_handover, 1);
-  // A failed attempt (CONNECT_RETRIED) says nobody listens there any more:
+  // A failed attempt (CLOSED: libzmq closes the socket of an attempt that
+  // failed; CONNECT_RETRIED is not it, it comes after every disconnection
+  // too) says nobody listens there any more:
   // the session checks a peer it suspects gone by connecting to it
   // (docs/architecture.md, "Learning that a peer is gone").
   monitor_ = std::make_unique<Monitor>(
-      socket_, ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_CONNECT_RETRIED);
+      socket_, ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_CLOSED);
 }
 
 Dialer::~Dialer() {
@@ -153,7 +155,7 @@ void Dialer::TakeEvents(std::vector<LinkEvent>* events) {
   while (monitor_->Next(&event)) {
     LinkEvent link;
     link.up = event.event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED;
-    link.refused = event.event == ZMQ_EVENT_CONNECT_RETRIED;
+    link.refused = event.event == ZMQ_EVENT_CLOSED;
     link.endpoint = event.endpoint;
     events->push_back(std::move(link));
   }
