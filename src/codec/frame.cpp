@@ -5,8 +5,10 @@
 #include <endian.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <limits>
+#include <string>
 #include <type_traits>
 
 #include "Cm/CmDefs.h"
@@ -22,6 +24,16 @@ enum Tag : uint8_t {
 };
 constexpr size_t kEnvelopeFields = 6;
 constexpr size_t kSeqField = 4;  // [version, type, sender, reply_to, seq, items]
+// What every protocol version keeps in place (docs/versions.md): enough to
+// say who sent a frame this build cannot read, and to answer it.
+constexpr size_t kFrozenFields = 5;  // [version, type, sender, reply_to, seq, ...]
+
+// The version a frame is written in when the envelope leaves it open: a
+// refusal in the one every version reads, the rest as this process writes.
+uint32_t VersionToWrite(std::string_view type, const Envelope& env) {
+  if (env.version != 0) return env.version;
+  return type == kRefusedType ? kRefusalProtocolVersion : WriteProtocolVersion();
+}
 
 // Buffers for msgpack::packer: the first counts, the second writes.
 struct CountingBuffer {
@@ -68,7 +80,7 @@ void PutFloatExact(Float value, Buffer& buffer) {
 template <typename Buffer>
 void PackHead(std::string_view type, const Envelope& env, msgpack::packer<Buffer>& pk) {
   pk.pack_array(kEnvelopeFields);
-  pk.pack_uint32(kProtocolVersion);
+  pk.pack_uint32(VersionToWrite(type, env));
   for (std::string_view s : {type, env.sender, env.reply_to})
     pk.pack_str(static_cast<uint32_t>(s.size())).pack_str_body(s.data(), static_cast<uint32_t>(s.size()));
 }
@@ -126,8 +138,10 @@ void Pack(const Envelope& env, const Message& message, Buffer& buffer) {
 class FrameVisitor : public msgpack::null_visitor {
  public:
   // Every parse starts here (the visitor is reused, see Parse()).
-  void Start(const char* base, size_t size, Envelope* env, Message* msg) {
+  void Start(const char* base, size_t size, Envelope* env, Message* msg, uint32_t oldest, uint32_t newest) {
     *this = FrameVisitor();
+    oldest_ = oldest;
+    newest_ = newest;
     base_ = base;
     size_ = size;
     env_ = env;
@@ -135,6 +149,8 @@ class FrameVisitor : public msgpack::null_visitor {
   }
   void init() {}  // msgpack's context::init() calls it; Start() does the work
   const char* error() const { return error_; }
+  // The frame was refused for its version alone (its head was readable).
+  bool unsupported() const { return unsupported_; }
   std::string_view type() const { return type_; }
   // For a frame whose envelope up to the sequence number is known already
   // (see Parse()): the state a full parse has there.  The sequence number and
@@ -153,7 +169,10 @@ class FrameVisitor : public msgpack::null_visitor {
     // Every element takes at least one byte: refuse absurd counts up front.
     if (n > size_) return Fail("array length larger than the frame");
     if (depth_ == 1) {
-      if (n != kEnvelopeFields) return Fail("envelope is not a 6-element array");
+      // Another version may have other fields after the frozen ones: the
+      // count is checked once the version is known.
+      if (n < kFrozenFields) return Fail("envelope is not a 6-element array");
+      envelope_fields_ = n;
       return true;
     }
     if (depth_ == 2 && field_ == 5) {
@@ -165,6 +184,16 @@ class FrameVisitor : public msgpack::null_visitor {
   bool start_array_item() { return true; }
   bool end_array_item() {
     if (depth_ == 1) ++field_;
+    // A frame of a version this build does not read ends here, after the
+    // fields every version keeps, unless it is a refusal (read in any
+    // version, as long as it has the layout of this one).
+    if (depth_ == 1 && field_ == kFrozenFields && foreign_) {
+      if (type_ != kRefusedType) {
+        unsupported_ = true;
+        return Fail("unsupported protocol version");
+      }
+      if (envelope_fields_ != kEnvelopeFields) return Fail("envelope is not a 6-element array");
+    }
     return true;
   }
   bool end_array() {
@@ -177,7 +206,10 @@ class FrameVisitor : public msgpack::null_visitor {
   bool visit_positive_integer(uint64_t v) {
     if (depth_ == 1) {
       if (field_ == 0) {
-        if (v < kOldestProtocolVersion || v > kProtocolVersion) return Fail("unknown protocol version");
+        if (v == 0 || v > std::numeric_limits<uint32_t>::max()) return Fail("unknown protocol version");
+        env_->version = static_cast<uint32_t>(v);
+        foreign_ = v < oldest_ || v > newest_;
+        if (!foreign_ && envelope_fields_ != kEnvelopeFields) return Fail("envelope is not a 6-element array");
         version_seen_ = true;
         return true;
       }
@@ -313,6 +345,10 @@ class FrameVisitor : public msgpack::null_visitor {
     return true;
   }
 
+  uint32_t oldest_ = kOldestProtocolVersion, newest_ = kProtocolVersion;  // versions read
+  bool foreign_ = false;      // of a version not read: only the frozen fields are
+  bool unsupported_ = false;  // ...and refused for it
+  size_t envelope_fields_ = 0;
   const char* base_ = nullptr;
   size_t size_ = 0;
   Envelope* env_ = nullptr;
@@ -340,6 +376,51 @@ msgpack::parse_return ParseObject(Helper& helper, const char* data, size_t size,
 const char* Refusal(const FrameVisitor& visitor, msgpack::parse_return ret) {
   if (visitor.error() != nullptr) return visitor.error();
   return ret == msgpack::PARSE_CONTINUE ? "truncated frame" : "not valid msgpack";
+}
+
+// Where the msgpack object at the start of [data, data+size) ends (size if
+// it cannot be parsed): frames of an unsupported version are still delimited.
+size_t ObjectEnd(const char* data, size_t size) {
+  msgpack::null_visitor skip;
+  size_t offset = 0;
+  try {
+    return msgpack::parse(data, size, offset, skip) ? offset : size;
+  } catch (const std::exception&) {
+    return size;
+  }
+}
+
+// Text from the network, for a log line: at most 80 bytes, control
+// characters and backslashes escaped (a name cannot forge a line).
+std::string Loggable(std::string_view text) {
+  std::string out;
+  for (size_t i = 0; i < text.size() && i < 80; ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7f || c == '\\') {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "\\x%02x", c);
+      out += hex;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  if (text.size() > 80) out += "...";
+  return out;
+}
+
+std::string Range(uint32_t oldest, uint32_t newest) {
+  return oldest == newest ? std::to_string(oldest) : std::to_string(oldest) + " to " + std::to_string(newest);
+}
+
+// The receiver's log line for a frame it refuses, saying what to do.
+std::string RefusedLine(const Envelope& env, std::string_view type, uint32_t oldest, uint32_t newest) {
+  std::string from = "'" + Loggable(env.sender) + "'";
+  std::string line = "frame '" + Loggable(type) + "' of protocol " + std::to_string(env.version) + " from " + from +
+                     " refused: this library (libCm-zmq " + LibraryVersion() + ") reads protocol " +
+                     Range(oldest, newest) + "; ";
+  if (env.version < oldest) return line + "upgrade " + from + ", whose library is older";
+  return line + "upgrade this process, or have " + from + " write protocol " + std::to_string(newest) +
+         " (CM_PROTOCOL=" + std::to_string(newest) + ")";
 }
 
 class CopiedFrame : public FrameBuffer {
@@ -372,6 +453,7 @@ void Encode(const Envelope& envelope, const Message& message, char* out) {
 // those bytes, so a frame that starts with them has the same values there,
 // at the same offsets: only its sequence number and items are parsed.
 struct FrameDecoder::Parser {
+  uint32_t oldest, newest;  // the versions read
   FrameVisitor visitor;
   msgpack::detail::parse_helper<FrameVisitor> helper{visitor};
   std::string head;  // empty: none yet
@@ -384,7 +466,10 @@ struct FrameDecoder::Parser {
   void RememberHead(const char* data, size_t size, const Envelope& env, std::string_view type);
 };
 
-FrameDecoder::FrameDecoder() : parser_(std::make_unique<Parser>()) {}
+FrameDecoder::FrameDecoder(uint32_t oldest, uint32_t newest) : parser_(std::make_unique<Parser>()) {
+  parser_->oldest = oldest;
+  parser_->newest = newest;
+}
 FrameDecoder::~FrameDecoder() = default;
 
 Status FrameDecoder::Decode(const char* data, size_t size, Envelope* envelope, Message* message) {
@@ -401,6 +486,11 @@ Status FrameDecoder::Run(const char* data, size_t size, size_t* consumed, Envelo
   *envelope = Envelope();
   const char* error = parser_->Parse(data, size, envelope, message, consumed);
   if (error == nullptr) return Status::Ok();
+  if (parser_->visitor.unsupported()) {
+    // The envelope and the type stay: the caller logs and answers it.
+    if (consumed != nullptr) *consumed = ObjectEnd(data, size);
+    return Status::Unsupported(RefusedLine(*envelope, message->type_string(), parser_->oldest, parser_->newest));
+  }
   message->Reset();
   *envelope = Envelope();
   if (consumed != nullptr) *consumed = size;
@@ -409,7 +499,7 @@ Status FrameDecoder::Run(const char* data, size_t size, size_t* consumed, Envelo
 
 const char* FrameDecoder::Parser::Parse(const char* data, size_t size, Envelope* envelope, Message* message,
                                         size_t* consumed) {
-  visitor.Start(data, size, envelope, message);
+  visitor.Start(data, size, envelope, message, oldest, newest);
   size_t offset = 0;
   bool known = !head.empty() && size > head.size() && std::memcmp(data, head.data(), head.size()) == 0;
   if (known) {
@@ -433,7 +523,8 @@ const char* FrameDecoder::Parser::Parse(const char* data, size_t size, Envelope*
   else if (offset != size)
     return "trailing bytes after the frame";
   if (!visitor.complete()) return "incomplete envelope";
-  if (!known) RememberHead(data, size, *envelope, visitor.type());
+  bool read = envelope->version >= oldest && envelope->version <= newest;  // not a refusal of another version
+  if (!known && read) RememberHead(data, size, *envelope, visitor.type());
   return nullptr;
 }
 
@@ -462,7 +553,8 @@ void FrameDecoder::Parser::RememberHead(const char* data, size_t size, const Env
 
 Status Decode(std::unique_ptr<FrameBuffer> frame, Envelope* envelope, Message* message) {
   Status s = FrameDecoder().Decode(frame->data(), frame->size(), envelope, message);
-  if (s.ok()) message->AdoptFrame(std::move(frame));
+  // An unsupported frame's envelope points into it too.
+  if (s.ok() || s.IsUnsupported()) message->AdoptFrame(std::move(frame));
   return s;
 }
 
@@ -478,6 +570,41 @@ size_t CountFrames(const char* data, size_t size) {
 
 Status DecodeCopy(const char* data, size_t size, Envelope* envelope, Message* message) {
   return Decode(std::make_unique<CopiedFrame>(data, size), envelope, message);
+}
+
+}  // namespace cm
+
+namespace cm {
+
+void MakeRefusal(const Envelope& refused, Message* out) {
+  out->Reset();
+  out->SetType(kRefusedType);
+  std::string reason = "this process (libCm-zmq " + std::string(LibraryVersion()) + ") reads protocol " +
+                       Range(kOldestProtocolVersion, kProtocolVersion) + ", not " + std::to_string(refused.version);
+  out->PutText(reason.c_str());
+  out->PutInt(static_cast<int>(refused.version));
+  out->PutInt(static_cast<int>(kOldestProtocolVersion));
+  out->PutInt(static_cast<int>(kProtocolVersion));
+  out->PutText(LibraryVersion());
+}
+
+std::string DescribeRefusal(std::string_view from, Message& refusal) {
+  refusal.Rewind();
+  const char* reason = refusal.GetText();
+  std::string who = "'" + Loggable(from) + "'";
+  std::string line = who + " refused a frame of ours: " + Loggable(reason != nullptr ? reason : "no reason given");
+  if (refusal.items().size() < 5) return line;  // a later version's refusal may say less
+  uint32_t version = static_cast<uint32_t>(refusal.GetInt());
+  uint32_t oldest = static_cast<uint32_t>(refusal.GetInt());
+  uint32_t newest = static_cast<uint32_t>(refusal.GetInt());
+  const char* library = refusal.GetText();
+  line = who + " (libCm-zmq " + Loggable(library != nullptr ? library : "?") + ") refused a frame of protocol " +
+         std::to_string(version) + ": it reads protocol " + Range(oldest, newest) + "; ";
+  if (version > newest && ReadsProtocol(newest))
+    return line + "write protocol " + std::to_string(newest) + " here (CM_PROTOCOL=" + std::to_string(newest) +
+           "), or upgrade " + who;
+  if (version > newest) return line + "upgrade " + who + ", whose library is more than one release older";
+  return line + "upgrade this process (libCm-zmq " + LibraryVersion() + "), whose library is older";
 }
 
 }  // namespace cm

@@ -11,7 +11,8 @@ namespace cm {
 
 class Status {
  public:
-  enum class Code { kOk, kNotFound, kInvalid, kTimeout, kUnavailable, kRefused, kMalformed };
+  enum class Code { kOk, kNotFound, kInvalid, kTimeout, kUnavailable, kRefused, kMalformed,
+                    kUnsupported };  // well formed, but of a protocol version this build does not read
 
   Status() = default;
   static Status Ok() { return Status(); }
@@ -21,11 +22,13 @@ class Status {
   static Status Unavailable(std::string m) { return Status(Code::kUnavailable, std::move(m)); }
   static Status Refused(std::string m) { return Status(Code::kRefused, std::move(m)); }
   static Status Malformed(std::string m) { return Status(Code::kMalformed, std::move(m)); }
+  static Status Unsupported(std::string m) { return Status(Code::kUnsupported, std::move(m)); }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
   bool IsNotFound() const { return code_ == Code::kNotFound; }
   bool IsTimeout() const { return code_ == Code::kTimeout; }
+  bool IsUnsupported() const { return code_ == Code::kUnsupported; }
   const std::string& message() const { return msg_ ? *msg_ : Empty(); }
   std::string ToString() const { return ok() ? "OK" : message(); }
 
