@@ -20,7 +20,7 @@ fi
 
 cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
 # Only what the benchmark needs: a half-finished tool elsewhere must not stop it.
-cmake --build "$BUILD" -j"$(nproc)" --target Cm-zmq CmNameServer cm_bench cm_bench_raw_peer cm_bench_cm_peer cm_bench_sender
+cmake --build "$BUILD" -j"$(nproc)" --target Cm-zmq CmNameServer cm_bench cm_bench_raw_peer cm_bench_cm_peer cm_bench_sender cm_bench_legacy_echo
 
 # 500 processes each holding a few sockets, and a name server holding a
 # connection to each: more descriptors than the usual 1024.

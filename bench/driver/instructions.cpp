@@ -13,7 +13,9 @@
 // (cm_bench_raw_peer zmq-sink-once, cm_bench_cm_peer sink-once).  For round
 // trips the "sender" is cm_bench_sender zmq-ping / cm-ping and the
 // "receiver" an echo that exits after answering them (zmq-echo-once,
-// echo-once).
+// echo-once); for the legacy pattern cm_bench_sender zmq-legacy-ping /
+// legacy-ping against cm_bench_raw_peer zmq-legacy-echo COUNT /
+// cm_bench_legacy_echo NAME COUNT.
 #include <unistd.h>
 
 #include <algorithm>
@@ -75,8 +77,9 @@ std::string Hex(const std::string& bytes) {
   return hex;
 }
 
-// kCmAlone: CmMessageSend with CM_COALESCE=0; kZmqPing, kCmPing: round trips.
-enum class Kind { kZmq, kCm, kCmAlone, kZmqPing, kCmPing };
+// kCmAlone: CmMessageSend with CM_COALESCE=0; kZmqPing, kCmPing: round trips;
+// kZmqLegacy, kCmLegacy: round trips as a legacy program makes them.
+enum class Kind { kZmq, kCm, kCmAlone, kZmqPing, kCmPing, kZmqLegacy, kCmLegacy };
 enum class Side { kSender, kReceiver };
 
 class Counter {
@@ -107,7 +110,16 @@ class Counter {
     const std::string n = std::to_string(count);
     Child sink, sender;
     std::string endpoint;
-    if (kind == Kind::kZmq || kind == Kind::kZmqPing) {
+    if (kind == Kind::kZmqLegacy) {
+      endpoint = StartPeer(&sink, command(Side::kReceiver, "cm_bench_raw_peer", {"zmq-legacy-echo", n}), kRunTimeoutMs);
+      if (!sender.Start(command(Side::kSender, "cm_bench_sender", {"zmq-legacy-ping", endpoint, n}), Child::Output::kPipe))
+        throw Failure("cannot start cm_bench_sender");
+    } else if (kind == Kind::kCmLegacy) {
+      StartPeer(&sink, command(Side::kReceiver, "cm_bench_legacy_echo", {"bench_cg_legacy_echo", n}), kRunTimeoutMs);
+      if (!sender.Start(command(Side::kSender, "cm_bench_sender", {"legacy-ping", "bench_pinger", "bench_cg_legacy_echo", n}),
+                        Child::Output::kPipe))
+        throw Failure("cannot start cm_bench_sender");
+    } else if (kind == Kind::kZmq || kind == Kind::kZmqPing) {
       bool ping = kind == Kind::kZmqPing;
       endpoint = StartPeer(&sink, command(Side::kReceiver, "cm_bench_raw_peer", {ping ? "zmq-echo-once" : "zmq-sink-once", n}),
                            kRunTimeoutMs);
@@ -195,13 +207,17 @@ RoundTripInstructions MeasureRoundTripInstructions(Setup& setup, const Options& 
   r.error = RunCounter(setup, "", &valgrind, &r.seconds, [&r](Counter& counter) {
     r.zmq = counter.PerMessage(Kind::kZmqPing, r.round_trips);
     r.cm = counter.PerMessage(Kind::kCmPing, r.round_trips);
+    r.zmq_legacy = counter.PerMessage(Kind::kZmqLegacy, r.round_trips);
+    r.cm_legacy = counter.PerMessage(Kind::kCmLegacy, r.round_trips);
   });
   if (!r.error.empty()) {
     Say("instructions per round trip: %s", r.error.c_str());
     return r;
   }
-  Say("instructions per round trip (callgrind), client + echo: zmq %.0f + %.0f, cm %.0f + %.0f (%.0f s)", r.zmq.sender,
-      r.zmq.receiver, r.cm.sender, r.cm.receiver, r.seconds);
+  Say("instructions per round trip (callgrind), client + echo: zmq %.0f + %.0f, cm %.0f + %.0f; legacy pattern: zmq "
+      "%.0f + %.0f, cm %.0f + %.0f (%.0f s)",
+      r.zmq.sender, r.zmq.receiver, r.cm.sender, r.cm.receiver, r.zmq_legacy.sender, r.zmq_legacy.receiver,
+      r.cm_legacy.sender, r.cm_legacy.receiver, r.seconds);
   return r;
 }
 

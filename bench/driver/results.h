@@ -57,6 +57,7 @@ struct RoundTripInstructions {
   size_t round_trips = 0;  // N: each side runs N and 2N; the figure is the difference / N
   double seconds = 0;
   InstructionsPerMessage zmq, cm;
+  InstructionsPerMessage zmq_legacy, cm_legacy;  // the legacy pattern (harness/legacy_client.h)
 };
 
 struct RoundTripResults {
@@ -91,6 +92,10 @@ struct RoundTripResults {
   // (against echoes that stamp their replies: zmq_paused_split, cm_paused_split).
   Latency zmq_paused, cm_paused;
   RoundTripSplit zmq_paused_split, cm_paused_split;
+  // The round trip as a legacy program makes it (harness/legacy_client.h):
+  // interleaved as zmq and cm, and after pauses as zmq_paused and cm_paused.
+  Latency zmq_legacy, cm_legacy, zmq_legacy_paused, cm_legacy_paused;
+  std::vector<double> legacy_run_ratios;  // each run's median, libCm-zmq / raw libzmq
   // The same split back to back, the two ways taking turns, split_round_trips each.
   int split_round_trips = 0;
   RoundTripSplit zmq_split, cm_split;

@@ -2,8 +2,9 @@
 // blocks so that a noisy moment of the machine hits every transport alike,
 // in several runs; then raw libzmq over one connection against two, the
 // same way; then where a round trip's time goes, back to back and after a
-// pause (echoes that stamp their replies); then the instructions per round
-// trip (instructions.cpp).
+// pause (echoes that stamp their replies); then the round trip as a legacy
+// program makes it (harness/legacy_client.h), back to back and after a
+// pause; then the instructions per round trip (instructions.cpp).
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -23,6 +24,7 @@
 
 #include "driver/cm_client.h"
 #include "driver/results.h"
+#include "harness/legacy_client.h"
 #include "harness/raw_zmq.h"
 
 namespace bench {
@@ -145,6 +147,36 @@ class CmPingPong : public PingPong {
  private:
   std::string to_;
   CmMessage ping_;
+};
+
+// The round trip as a legacy program makes it: a "Request" to
+// cm_bench_legacy_echo, waited for with the time left of its deadline.
+class CmLegacyPingPong : public PingPong {
+ public:
+  CmLegacyPingPong(const std::string& to, size_t size) : to_(to), request_(CmMessageNew()) {
+    std::string payload(size, 'l');
+    CmMessageSetType(request_, const_cast<char*>("Request"));
+    CmMessagePutBytes(request_, payload.data(), static_cast<int>(size));
+    InstallLegacyReplyHandler();
+  }
+  ~CmLegacyPingPong() override { CmMessageDelete(request_); }
+  bool Once() override { return LegacyCmRoundTrip(request_, to_.c_str()); }
+
+ private:
+  std::string to_;
+  CmMessage request_;
+};
+
+// The same shape in raw libzmq, against cm_bench_raw_peer zmq-legacy-echo.
+class ZmqLegacyPingPong : public PingPong {
+ public:
+  ZmqLegacyPingPong(void* context, const std::string& endpoint, size_t size)
+      : zmq_(context, endpoint, size), reply_(size + kLegacyReplyExtra, 0) {}
+  bool Once() override { return LegacyZmqRoundTrip(zmq_.socket(), zmq_.buffer(), &reply_); }
+
+ private:
+  ZmqPingPong zmq_;
+  std::string reply_;
 };
 
 // A round trip against an echo that stamps its reply (StampedRoundTrip):
@@ -423,13 +455,29 @@ RoundTripResults MeasureRoundTrip(Setup& setup, const Options& options) {
   r.cm_paused = Summarize(us[1]);
   r.zmq_paused_split = zmq_stamped.Split();
   r.cm_paused_split = cm_stamped.Split();
+  // The round trip as a legacy program makes it (issue 21): back to back,
+  // interleaved as the figures of the target, then after pauses.
+  Child zmq_legacy_peer, cm_legacy_peer;
+  ZmqLegacyPingPong zmq_legacy(setup.zmq_context, StartPeer(&zmq_legacy_peer, setup.RawPeer({"zmq-legacy-echo"})),
+                               r.payload);
+  StartPeer(&cm_legacy_peer, setup.Peer("cm_bench_legacy_echo", {"bench_legacy_echo"}));
+  CmLegacyPingPong cm_legacy("bench_legacy_echo", r.payload);
+  std::vector<Way> legacy = {{"raw libzmq, legacy pattern", &zmq_legacy}, {"libCm-zmq, legacy pattern", &cm_legacy}};
+  us = Interleave(legacy, options, 0, 1, &r.legacy_run_ratios);
+  r.zmq_legacy = Summarize(us[0]);
+  r.cm_legacy = Summarize(us[1]);
+  us = AfterPauses(legacy, r.pause_round_trips, kPauseUs);
+  r.zmq_legacy_paused = Summarize(us[0]);
+  r.cm_legacy_paused = Summarize(us[1]);
   ReadAcknowledgements();
   Say("round trip: tcp %.1f us, zmq %.1f us, cm %.1f us (medians); zmq over one connection %.1f us, over two %.1f us, "
       "with time-outs %.1f us; cm %.1f us against an echo with CM_RECEIVE_ALARM=0 %.1f us; TCP segments per round "
-      "trip: zmq %.2f, zmq over two connections %.2f, cm %.2f; after a pause: zmq %.1f us, cm %.1f us",
+      "trip: zmq %.2f, zmq over two connections %.2f, cm %.2f; after a pause: zmq %.1f us, cm %.1f us; legacy pattern: "
+      "zmq %.1f us, cm %.1f us, after a pause zmq %.1f us, cm %.1f us",
       r.tcp.median_us, r.zmq.median_us, r.cm.median_us, r.zmq_one.median_us, r.zmq_two.median_us,
       r.zmq_two_timed.median_us, r.cm_alarm.median_us, r.cm_echo_timed.median_us, r.segments_zmq,
-      r.segments_zmq_two, r.segments_cm, r.zmq_paused.median_us, r.cm_paused.median_us);
+      r.segments_zmq_two, r.segments_cm, r.zmq_paused.median_us, r.cm_paused.median_us, r.zmq_legacy.median_us,
+      r.cm_legacy.median_us, r.zmq_legacy_paused.median_us, r.cm_legacy_paused.median_us);
   // CPU per round trip, the two processes together: N and 2N, so that
   // starting, registering and exiting cancel out; the two ways in turn, so
   // that a slower moment of the machine falls on both.

@@ -7,6 +7,13 @@
 //                                     message (at least 16) with two int64: when its receive
 //                                     returned, and when the echo called zmq_msg_send
 //                                     (steady_clock, ns)
+//   cm_bench_raw_peer zmq-legacy-echo [COUNT]
+//                                     the legacy pattern's echo (cm_bench_legacy_echo) in
+//                                     raw libzmq: a ROUTER whose receives are given 1 s
+//                                     (ZMQ_RCVTIMEO, tried again when it passes); each
+//                                     message is answered with its bytes followed by an
+//                                     int; with COUNT, print "got COUNT 0" and exit after
+//                                     COUNT (counted under callgrind)
 //   cm_bench_raw_peer zmq-echo-two ENDPOINT [TIMEOUT_MS]
 //                                     PULL: send every message back through a PUSH connected
 //                                     to ENDPOINT (two connections, one each way, as the
@@ -144,6 +151,38 @@ int ZmqEcho(long count, bool stamped = false) {
   return 0;
 }
 
+// The legacy pattern's echo (see the usage above): its reply is the bytes,
+// then an int (a status), as the library's echo replies with two items.
+int ZmqLegacyEcho(long count) {
+  void* context = zmq_ctx_new();
+  void* socket = Bind(context, ZMQ_ROUTER);
+  int timeout_ms = 1000;
+  zmq_setsockopt(socket, ZMQ_RCVTIMEO, &timeout_ms, sizeof timeout_ms);
+  zmq_msg_t id, body;
+  zmq_msg_init(&id);
+  zmq_msg_init(&body);
+  for (long n = 0; count == 0 || n < count;) {
+    if (zmq_msg_recv(&id, socket, 0) < 0) {
+      if (zmq_errno() == EAGAIN) continue;  // a second without a request
+      return 1;
+    }
+    if (zmq_msg_recv(&body, socket, 0) < 0) return 1;
+    size_t size = zmq_msg_size(&body);
+    zmq_msg_t reply;
+    zmq_msg_init_size(&reply, size + sizeof(int32_t));
+    std::memcpy(zmq_msg_data(&reply), zmq_msg_data(&body), size);
+    int32_t status = 0;
+    std::memcpy(static_cast<char*>(zmq_msg_data(&reply)) + size, &status, sizeof status);
+    if (zmq_msg_send(&id, socket, ZMQ_SNDMORE) < 0 || zmq_msg_send(&reply, socket, 0) < 0) return 1;
+    ++n;
+  }
+  std::printf("got %ld 0\n", count);
+  std::fflush(stdout);
+  zmq_close(socket);  // the default linger: the last reply leaves first
+  zmq_ctx_term(context);
+  return 0;
+}
+
 int ZmqEchoTwo(const char* back, int timeout_ms) {
   void* context = zmq_ctx_new();
   void* push = bench::ConnectPush(context, back);
@@ -222,6 +261,7 @@ int main(int argc, char** argv) {
   if (mode == "tcp-echo" && argc == 3) return TcpEcho(std::strtoul(argv[2], nullptr, 10));
   if (mode == "zmq-echo" && argc == 2) return ZmqEcho(0);
   if (mode == "zmq-stamped-echo" && argc == 2) return ZmqEcho(0, true);
+  if (mode == "zmq-legacy-echo" && (argc == 2 || argc == 3)) return ZmqLegacyEcho(argc == 3 ? std::atol(argv[2]) : 0);
   if (mode == "zmq-echo-two" && (argc == 3 || argc == 4)) return ZmqEchoTwo(argv[2], argc == 4 ? std::atoi(argv[3]) : -1);
   if (mode == "zmq-echo-once" && argc == 3) return ZmqEcho(std::atol(argv[2]));
   if ((mode == "zmq-sink" || mode == "zmq-sink-once") && argc == 3)
@@ -235,7 +275,7 @@ int main(int argc, char** argv) {
     return ZmqRegister(argv[2], argv[3], false);
   }
   std::fprintf(stderr,
-               "usage: cm_bench_raw_peer tcp-echo SIZE | zmq-echo | zmq-stamped-echo | zmq-echo-two ENDPOINT [TIMEOUT_MS] | zmq-echo-once COUNT |\n"
+               "usage: cm_bench_raw_peer tcp-echo SIZE | zmq-echo | zmq-stamped-echo | zmq-legacy-echo [COUNT] | zmq-echo-two ENDPOINT [TIMEOUT_MS] | zmq-echo-once COUNT |\n"
                "       zmq-sink COUNT | zmq-sink-once COUNT | zmq-register ENDPOINT NAME |\n"
                "       zmq-register-exit ENDPOINT NAME | held-zmq-register ENDPOINT NAME\n");
   return 2;

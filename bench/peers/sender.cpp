@@ -15,6 +15,14 @@
 //   cm_bench_sender zmq-ping ENDPOINT COUNT
 //                                          section 1's raw libzmq client: a DEALER, COUNT
 //                                          round trips of 64 bytes; print "sent COUNT FAILED"
+//   cm_bench_sender legacy-ping NAME TO COUNT
+//                                          section 1's legacy-pattern client (harness/
+//                                          legacy_client.h): register NAME, COUNT requests
+//                                          to TO (cm_bench_legacy_echo), each waited for with
+//                                          the time left of its deadline; "sent COUNT FAILED"
+//   cm_bench_sender zmq-legacy-ping ENDPOINT COUNT
+//                                          the same in raw libzmq (a DEALER against
+//                                          cm_bench_raw_peer zmq-legacy-echo)
 //   cm_bench_sender cm-flood NAME TO COUNT register NAME, send "Large" 8 MiB arrays to TO
 //                                          until COUNT went or one send failed; print "sent
 //                                          ACCEPTED FAILED", then do nothing until killed
@@ -33,6 +41,7 @@
 #include <CmConnect.h>
 #include <CmMessage.h>
 
+#include "harness/legacy_client.h"
 #include "harness/process.h"
 #include "harness/raw_zmq.h"
 #include "harness/small_message.h"
@@ -148,6 +157,36 @@ int PingZmq(const char* endpoint, long count) {
   return failed == 0 ? 0 : 1;
 }
 
+int LegacyPingCm(const char* name, const char* to, long count) {
+  if (!CmMessageOpenServer(const_cast<char*>(name))) return 1;
+  bench::InstallLegacyReplyHandler();
+  std::string payload(kPingBytes, 'p');
+  CmMessage request = CmMessageNew();
+  CmMessageSetType(request, const_cast<char*>("Request"));
+  CmMessagePutBytes(request, payload.data(), static_cast<int>(payload.size()));
+  long failed = 0;
+  for (long i = 0; i < count; ++i) failed += !bench::LegacyCmRoundTrip(request, to);
+  CmMessageDelete(request);
+  Sent(count, failed);
+  CmMessageCloseServer();
+  return failed == 0 ? 0 : 1;
+}
+
+int LegacyPingZmq(const char* endpoint, long count) {
+  void* context = zmq_ctx_new();
+  void* dealer = zmq_socket(context, ZMQ_DEALER);
+  int linger = 0;
+  zmq_setsockopt(dealer, ZMQ_LINGER, &linger, sizeof linger);
+  if (zmq_connect(dealer, endpoint) != 0) return 1;
+  std::string request(kPingBytes, 'z'), reply(kPingBytes + bench::kLegacyReplyExtra, 0);
+  long failed = 0;
+  for (long i = 0; i < count; ++i) failed += !bench::LegacyZmqRoundTrip(dealer, request, &reply);
+  Sent(count, failed);
+  zmq_close(dealer);
+  zmq_ctx_term(context);
+  return failed == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -157,9 +196,12 @@ int main(int argc, char** argv) {
   if (mode == "zmq" && argc == 5) return SendZmq(argv[2], std::atol(argv[3]), argv[4]);
   if (mode == "cm-ping" && argc == 5) return PingCm(argv[2], argv[3], std::atol(argv[4]));
   if (mode == "zmq-ping" && argc == 4) return PingZmq(argv[2], std::atol(argv[3]));
+  if (mode == "legacy-ping" && argc == 5) return LegacyPingCm(argv[2], argv[3], std::atol(argv[4]));
+  if (mode == "zmq-legacy-ping" && argc == 4) return LegacyPingZmq(argv[2], std::atol(argv[3]));
   if (mode == "cm-flood" && argc == 5) return Flood(argv[2], argv[3], std::atol(argv[4]));
   std::fprintf(stderr,
                "usage: cm_bench_sender cm NAME TO COUNT | zmq ENDPOINT COUNT HEX | cm-ping NAME TO COUNT |\n"
-               "       zmq-ping ENDPOINT COUNT | cm-flood NAME TO COUNT\n");
+               "       zmq-ping ENDPOINT COUNT | legacy-ping NAME TO COUNT | zmq-legacy-ping ENDPOINT COUNT |\n"
+               "       cm-flood NAME TO COUNT\n");
   return 2;
 }
