@@ -20,8 +20,14 @@ const CommandHelp kNameServerHelp = {
     "  cm nameserver cleanup\n"
     "  cm nameserver stop\n"};
 
-const CommandHelp kVersionHelp = {"version", "cm version", "Print the version of cm (its library) and of the wire protocol.",
-                                  "  cm version\n"};
+const CommandHelp kVersionHelp = {
+    "version", "cm version",
+    "Print the release of cm's library (libCm-zmq; its major number is the ABI's,\n"
+    "libCm-zmq.so.MAJOR), the wire protocol it writes (CM_PROTOCOL may choose\n"
+    "another it reads) and the protocols it reads.  Adjacent releases read each\n"
+    "other (docs/versions.md).",
+    "  cm version\n"
+    "  CM_PROTOCOL=1 cm version\n"};
 
 // One request to one name server; its payload follows in *reply.  `text`,
 // if given, is the request's one item.
@@ -122,7 +128,7 @@ int RunNameServer(const Args& args) {
 int RunVersion(const Args& args) {
   CommandLine cli(kVersionHelp);
   if (!cli.Parse(args)) return kExitOk;
-  std::printf("cm (libCm-zmq) %s, wire protocol %u\n", CM_VERSION, static_cast<unsigned>(cm::kProtocolVersion));
+  std::printf("cm (libCm-zmq) %s, %s\n", cm::LibraryVersion(), ProtocolSummary().c_str());
   return kExitOk;
 }
 

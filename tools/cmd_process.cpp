@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "output.h"
 #include "exchange.h"
+#include "util/version.h"
 
 namespace cmtool {
 namespace {
@@ -31,7 +32,8 @@ const CommandHelp kInfoHelp = {
     "info", "cm info NAME [--json] [--timeout SECONDS] [--domain NAME]",
     "What process NAME says about itself (cm:info): pid, host, address, handlers\n"
     "installed, messages received and sent, send failures, unhandled, malformed\n"
-    "and lost messages, and its library version.",
+    "and lost messages, and its library version; then cm's own library version and\n"
+    "wire protocol, to compare (adjacent releases interoperate: docs/versions.md).",
     "  cm info Daq\n"
     "  cm info Daq --json\n"};
 
@@ -138,15 +140,20 @@ int RunInfo(const Args& args) {
     }
   });
   int64_t uptime = static_cast<int64_t>(std::time(nullptr)) - target.record.started;
+  // Beside the process's library version, cm's own, to compare: adjacent
+  // releases interoperate (docs/versions.md).
   if (cli.Has("json")) {
     std::printf("{");
     for (const auto& [key, value] : values) std::printf("\"%s\": %s, ", key.c_str(), value.c_str());
-    std::printf("\"uptime\": %lld}\n", static_cast<long long>(std::max<int64_t>(uptime, 0)));
+    std::printf("\"uptime\": %lld, \"cm_version\": %s, \"cm_protocol\": %u, \"cm_reads\": [%u, %u]}\n",
+                static_cast<long long>(std::max<int64_t>(uptime, 0)), JsonString(cm::LibraryVersion()).c_str(),
+                cm::WriteProtocolVersion(), cm::kOldestProtocolVersion, cm::kProtocolVersion);
     return kExitOk;
   }
   for (size_t i = 0; i < shown.size(); ++i)
     std::printf("%-19s %s\n", (std::string(kFields[i].label) + ":").c_str(), shown[i].c_str());
   std::printf("%-19s %s\n", "uptime:", FormatDuration(uptime).c_str());
+  std::printf("%-19s %s, %s\n", "this cm's library:", cm::LibraryVersion(), ProtocolSummary().c_str());
   return kExitOk;
 }
 

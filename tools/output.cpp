@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "util/version.h"
+
 namespace cmtool {
 
 Table::Table(std::vector<std::string> header, std::vector<bool> numeric) : numeric_(std::move(numeric)) {
@@ -157,6 +159,11 @@ std::string FormatDuration(int64_t seconds) {
     std::snprintf(buffer, sizeof buffer, "%lldd%02lldh", static_cast<long long>(seconds / 86400),
                   static_cast<long long>(seconds % 86400 / 3600));
   return buffer;
+}
+
+std::string ProtocolSummary() {
+  return "wire protocol " + std::to_string(cm::WriteProtocolVersion()) + " (reads " +
+         std::to_string(cm::kOldestProtocolVersion) + " to " + std::to_string(cm::kProtocolVersion) + ")";
 }
 
 }  // namespace cmtool

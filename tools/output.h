@@ -51,6 +51,10 @@ std::string FormatSeconds(double seconds);
 // 42s, 5m12s, 2h05m, 3d04h.
 std::string FormatDuration(int64_t seconds);
 
+// This build's wire protocol: "wire protocol 2 (reads 1 to 2)", the version
+// it writes first (CM_PROTOCOL may choose another it reads).
+std::string ProtocolSummary();
+
 }  // namespace cmtool
 
 #endif

@@ -221,8 +221,11 @@ expect "info: handlers" out_matches '^handlers installed: +1$'
 expect "info: messages received" out_matches '^messages received: +[0-9]+$'
 expect "info: lost" out_matches '^lost: +0$'
 expect "info: version" out_matches "^library version: +$("$CM" version | sed 's/.*libCm-zmq) \([^,]*\),.*/\1/')$"
+expect "info: cm's own library and wire protocol" \
+  out_matches "^this cm's library: +$("$CM" version | sed 's/.*libCm-zmq) \([^,]*\),.*/\1/'), wire protocol [0-9]+ \(reads [0-9]+ to [0-9]+\)$"
 run info L --json
 expect "info --json: valid JSON" json_ok
+expect "info --json: cm's own versions" out_matches '"cm_version": "[0-9]+\.[0-9]+\.[0-9]+", "cm_protocol": [0-9]+, "cm_reads": \[[0-9]+, [0-9]+\]'
 
 echo "--- listen --type, --count"
 "$CM" listen --as F --type Only --count 1 >"$WORK/filter.out" 2>/dev/null &
@@ -312,7 +315,13 @@ done
 run --help
 expect "cm --help lists the commands" out_has "connects (connections)"
 run version
-expect "version: exit 0" out_matches '^cm \(libCm-zmq\) [0-9.]+, wire protocol [0-9]+$'
+expect "version: exit 0" out_matches '^cm \(libCm-zmq\) [0-9.]+, wire protocol [0-9]+ \(reads [0-9]+ to [0-9]+\)$'
+expect "version: a release of three numbers, 1.0.0 or later" out_matches '^cm \(libCm-zmq\) [1-9][0-9]*\.[0-9]+\.[0-9]+,'
+CM_PROTOCOL=1 run version
+expect "version: CM_PROTOCOL=1 writes protocol 1" out_matches ', wire protocol 1 \(reads 1 to'
+CM_PROTOCOL=99 CM_LOG=warn run version
+expect "version: CM_PROTOCOL=99 is said, and the default written" err_has "CM_PROTOCOL=99: this library"
+expect "version: CM_PROTOCOL=99: the default written" out_matches ', wire protocol 2 \(reads'
 
 echo "--- 500 processes"
 "$PEER" --many 500 P 2>"$WORK/many.log" &
