@@ -2,11 +2,14 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 
 #include "transport/context.h"
+#include "transport/link_health.h"
 #include "transport/tuning.h"
 #include "util/log.h"
 
@@ -14,7 +17,7 @@ namespace cm {
 
 Dialer::Dialer(const std::string& own_incarnation, const Security& security, bool coalesce)
     : coalesce_(coalesce), socket_(ZmqContext(), zmq::socket_type::router) {
-  ApplyCommonOptions(socket_);
+  ApplyCommonOptions(socket_, /*user_timeout=*/false);  // CheckStalled instead (tuning.h)
   ApplyClientSecurity(security, socket_);
   socket_.set(zmq::sockopt::routing_id, own_incarnation);
   socket_.set(zmq::sockopt::immediate, 1);
@@ -26,9 +29,10 @@ Dialer::Dialer(const std::string& own_incarnation, const Security& security, boo
   // failed; CONNECT_RETRIED is not it, it comes after every disconnection
   // too) says nobody listens there any more:
   // the session checks a peer it suspects gone by connecting to it
-  // (docs/architecture.md, "Learning that a peer is gone").
-  monitor_ = std::make_unique<Monitor>(
-      socket_, ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_CLOSED);
+  // (docs/architecture.md, "Learning that a peer is gone").  CONNECTED
+  // gives each connection's descriptor, for CheckStalled.
+  monitor_ = std::make_unique<Monitor>(socket_, ZMQ_EVENT_CONNECTED | ZMQ_EVENT_HANDSHAKE_SUCCEEDED |
+                                                    ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_CLOSED);
 }
 
 Dialer::~Dialer() {
@@ -58,6 +62,7 @@ void Dialer::Connect(const std::string& endpoint) {
 void Dialer::Disconnect(const std::string& endpoint) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (endpoints_.erase(endpoint) == 0) return;
+  links_.erase(endpoint);
   try {
     socket_.disconnect(endpoint);
   } catch (const zmq::error_t&) {
@@ -153,11 +158,72 @@ Dialer::SendResult Dialer::Flush() {
 void Dialer::TakeEvents(std::vector<LinkEvent>* events) {
   SocketEvent event;
   while (monitor_->Next(&event)) {
-    LinkEvent link;
-    link.up = event.event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED;
-    link.refused = event.event == ZMQ_EVENT_CLOSED;
-    link.endpoint = event.endpoint;
-    events->push_back(std::move(link));
+    if (event.event == ZMQ_EVENT_CONNECTED) {
+      Link& link = links_[event.endpoint];
+      link = Link();
+      link.fd = event.value;
+      link.local_size = sizeof(link.local);
+      link.peer_size = sizeof(link.peer);
+      // Already closed again (its DISCONNECTED follows): nothing to watch.
+      if (getsockname(link.fd, reinterpret_cast<sockaddr*>(&link.local), &link.local_size) != 0 ||
+          getpeername(link.fd, reinterpret_cast<sockaddr*>(&link.peer), &link.peer_size) != 0)
+        links_.erase(event.endpoint);
+      continue;
+    }
+    LinkEvent change;
+    change.up = event.event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED;
+    change.refused = event.event == ZMQ_EVENT_CLOSED;
+    change.endpoint = event.endpoint;
+    if (event.event == ZMQ_EVENT_DISCONNECTED) {
+      auto it = links_.find(event.endpoint);
+      if (it != links_.end() && it->second.fd == event.value) {
+        change.stalled = it->second.shut;
+        links_.erase(it);
+      }
+    }
+    events->push_back(std::move(change));
+  }
+}
+
+// Whether `link`'s descriptor is still the connection the monitor reported
+// (libzmq closes a lost one, and the number may be reused at once).
+bool Dialer::SameConnection(const Link& link) const {
+  sockaddr_storage local{}, peer{};
+  socklen_t local_size = sizeof(local), peer_size = sizeof(peer);
+  return getsockname(link.fd, reinterpret_cast<sockaddr*>(&local), &local_size) == 0 &&
+         getpeername(link.fd, reinterpret_cast<sockaddr*>(&peer), &peer_size) == 0 &&
+         local_size == link.local_size && peer_size == link.peer_size &&
+         std::memcmp(&local, &link.local, local_size) == 0 && std::memcmp(&peer, &link.peer, peer_size) == 0;
+}
+
+void Dialer::CheckStalled() {
+  if (links_.empty()) return;
+  Clock::time_point now = Clock::now();
+  if (now < next_stall_check_) return;
+  next_stall_check_ = now + std::chrono::milliseconds(kStallCheckMs);
+  bool sent = sent_.exchange(false, std::memory_order_relaxed);
+  if (!sent && !busy_links_) return;  // an idle process pays one clock read
+  busy_links_ = false;
+  for (auto& [endpoint, link] : links_) {
+    if (link.shut) continue;
+    LinkSample sample;
+    if (!SampleLink(link.fd, &sample)) continue;
+    LinkVerdict verdict = Judge(sample, kSilentPeerMs);
+    if (verdict == LinkVerdict::kIdle) continue;
+    busy_links_ = true;
+    if (verdict != LinkVerdict::kGone) continue;
+    // A DISCONNECTED not yet taken may mean the descriptor is another
+    // connection's now: decide at the next check, after TakeEvents.
+    if (monitor_->Pending() || !SameConnection(link)) continue;
+    CM_WARN("connection to %s: %u segment(s) unacknowledged and no answer for %u ms (window %u, %u probe(s) "
+            "unanswered): its host is gone; closing it",
+            endpoint.c_str(), sample.unacked, sample.last_ack_ms, sample.send_window, sample.probes);
+    // libzmq then reads an end of stream and reports the connection lost.
+    if (shutdown(link.fd, SHUT_RDWR) == 0) {
+      link.shut = true;
+      std::lock_guard<std::mutex> lock(mutex_);
+      ++counters_.stalled_links;
+    }
   }
 }
 
@@ -179,6 +245,7 @@ Dialer::SendResult Dialer::SendAlone(const std::string& peer, zmq::message_t& fr
   }
   if (rc < 0) return zmq_errno() == EAGAIN ? SendResult::kFull : SendResult::kNotConnected;
   rc = zmq_msg_send(frame.handle(), socket_.handle(), ZMQ_DONTWAIT);
+  sent_.store(true, std::memory_order_relaxed);  // a plain store: CheckStalled looks again
   // After a routable first part the second is accepted (same pipe, no HWM
   // check between parts of one message).
   return rc < 0 ? SendResult::kNotConnected : SendResult::kSent;

@@ -21,6 +21,17 @@
 // socket takes mutex_; before (a process that never coalesced), none needs to.
 // The clock is read only for a frame sent to the same peer as the last one
 // with no Pause() or Flush() between: a round trip never reads it.
+//
+// A host that vanishes from a busy link.  Keepalive does not run while data
+// waits for an acknowledgement, and TCP_USER_TIMEOUT would also kill the
+// link of a receiver that merely stopped reading (transport/tuning.h).  So
+// the Dialer keeps each connection's descriptor (the monitor's CONNECTED
+// event) and CheckStalled() looks at the busy ones (TCP_INFO,
+// transport/link_health.h): one whose data has waited kSilentPeerMs for an
+// ACK that never comes is shut down, and libzmq reports it DISCONNECTED like
+// any lost connection (the event then says `stalled`).  A receiver whose
+// kernel answers the zero-window probes is left alone however long it does
+// not read.
 #ifndef CM_TRANSPORT_DIALER_H
 #define CM_TRANSPORT_DIALER_H
 
@@ -32,8 +43,11 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
+
+#include <sys/socket.h>
 
 #include <zmq.hpp>
 
@@ -49,6 +63,9 @@ struct LinkEvent {
   // With up false: not a lost connection but a failed attempt to make one
   // (refused, or timed out): nobody listens there now.
   bool refused = false;
+  // With up false: the Dialer closed it, its data unacknowledged for
+  // kSilentPeerMs (CheckStalled): the peer's host is gone.
+  bool stalled = false;
 };
 
 class Dialer {
@@ -105,11 +122,19 @@ class Dialer {
   zmq::socket_t& monitor_socket() { return monitor_->socket(); }
   // Link changes since the last call, in order.
   void TakeEvents(std::vector<LinkEvent>* events);
+  // Closes the connections whose peer's host is gone (see above); they come
+  // out of TakeEvents as lost a moment later.  Meant to be called at every
+  // link check, and while a send waits: does nothing until kStallCheckMs
+  // passed since it last looked; then nothing either (no system call) if
+  // no frame was sent since and no connection had data in flight; else one
+  // getsockopt per connection.  The program's thread only, as TakeEvents.
+  void CheckStalled();
 
   // Frames handed to ZeroMQ inside batches, and batches; frames coalesced
-  // and then dropped because the peer's connection was lost first.
+  // and then dropped because the peer's connection was lost first;
+  // connections closed by CheckStalled.
   struct Counters {
-    uint64_t coalesced_frames = 0, batches = 0, dropped_frames = 0;
+    uint64_t coalesced_frames = 0, batches = 0, dropped_frames = 0, stalled_links = 0;
   };
   Counters counters();
 
@@ -121,6 +146,17 @@ class Dialer {
     uint32_t frames = 0;
     Clock::time_point opened;
   };
+
+  // One connection, as the monitor reported it (the program's thread alone
+  // uses these).  Its ends, to make sure the descriptor was not reused
+  // before closing it.
+  struct Link {
+    int fd = -1;
+    sockaddr_storage local{}, peer{};
+    socklen_t local_size = 0, peer_size = 0;
+    bool shut = false;  // by CheckStalled
+  };
+  bool SameConnection(const Link& link) const;
 
   SendResult SendAlone(const std::string& incarnation, zmq::message_t& frame);
   void Sent(const std::string& incarnation, Clock::time_point now);
@@ -134,6 +170,10 @@ class Dialer {
   zmq::socket_t socket_;
   std::unique_ptr<Monitor> monitor_;
   std::unordered_set<std::string> endpoints_;
+  std::unordered_map<std::string, Link> links_;  // by endpoint
+  Clock::time_point next_stall_check_;
+  bool busy_links_ = false;          // some connection had data in flight at the last check
+  std::atomic<bool> sent_{false};    // a frame went to ZeroMQ since the last check
 
   Batch batch_;
   std::atomic<bool> pending_{false};  // batch_ is open

@@ -26,6 +26,8 @@ class Monitor {
   zmq::socket_t& socket() { return pair_; }
   // Next event without waiting; false when none is pending.
   bool Next(SocketEvent* event);
+  // Whether an event waits to be read (it stays there).
+  bool Pending() { return (pair_.get(zmq::sockopt::events) & ZMQ_POLLIN) != 0; }
 
  private:
   zmq::socket_t pair_;

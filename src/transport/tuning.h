@@ -8,14 +8,21 @@
 //   silence;
 // - a host that vanishes from a busy link: keepalive does not run while data
 //   waits for an acknowledgement (the kernel retransmits instead, for up to
-//   15 minutes), so every socket also has TCP_USER_TIMEOUT (ZMQ_TCP_MAXRT,
-//   which libzmq sets as TCP_USER_TIMEOUT on Linux): data unacknowledged for
-//   3 s kills the connection.  The price: Linux counts a zero window the same
-//   way (tcp(7): "or buffered data may remain untransmitted due to zero
-//   window size"), so a receiver whose queues are full and whose program
-//   reads nothing for more than 3 s loses its links too, and its senders
-//   report what it did not acknowledge (docs/api.md, "Delivery").  A receiver
-//   that reads, however slowly, keeps the window open.
+//   15 minutes).  The Dialer looks at its busy connections every
+//   kStallCheckMs (TCP_INFO, transport/link_health.h): one with data in
+//   flight and no ACK for kSilentPeerMs is retransmitting into the void, and
+//   the Dialer closes it (shutdown), which libzmq reports as a disconnection.
+//   Peer links do not use TCP_USER_TIMEOUT (ZMQ_TCP_MAXRT) for this: Linux
+//   counts a closed window the same way (tcp(7): "or buffered data may
+//   remain untransmitted due to zero window size"), so a receiver whose
+//   program reads nothing for longer (a handler busy for 3 s) lost its links
+//   and its senders reported what they had queued as maybe lost, against
+//   the backpressure promise (docs/reliability.md).  A peer that answers the
+//   zero-window probes is alive however long its window stays closed.
+//   The name server's links keep TCP_USER_TIMEOUT: both ends always read
+//   (from ZeroMQ's I/O thread), and the request channel has no Dialer
+//   watching it.  The peer Listener keeps it too, where it is inert: it
+//   sends nothing after the handshake (acknowledgements go by the Dialer).
 // ZMTP heartbeats are used only by the name server, towards its clients
 // (who answer from ZeroMQ's I/O thread; they send none themselves: a name
 // server that dies closes its connections, one whose host vanishes fails
@@ -41,8 +48,12 @@ constexpr int kHeartbeatTimeoutMs = 5000;
 constexpr int kKeepaliveIdleS = 1;
 constexpr int kKeepaliveIntervalS = 1;
 constexpr int kKeepaliveCount = 2;
-// TCP_USER_TIMEOUT: the longest data may stay unacknowledged (see above).
+// TCP_USER_TIMEOUT of the name server's links and the peer Listener (see above).
 constexpr int kUnacknowledgedMaxMs = 3000;
+// A peer link with data in flight and no ACK for this long is dead (see above);
+// the Dialer looks this often, when the session asks (Dialer::CheckStalled).
+constexpr int kSilentPeerMs = 3000;
+constexpr int kStallCheckMs = 100;
 constexpr int kReconnectIntervalMs = 100;
 constexpr int kReconnectIntervalMaxMs = 1000;
 // Messages queued per peer in each direction before a sender is held back.
@@ -63,12 +74,13 @@ constexpr int64_t kNameServerMaxRequestBytes = 64 << 10;
 // is not a positive number of MiB is said in the log (once) and ignored.
 int64_t PeerMaxMessageBytes();
 
-inline void ApplyCommonOptions(zmq::socket_t& socket) {
+// `user_timeout` false: no TCP_USER_TIMEOUT (the Dialer's peer links).
+inline void ApplyCommonOptions(zmq::socket_t& socket, bool user_timeout = true) {
   socket.set(zmq::sockopt::tcp_keepalive, 1);
   socket.set(zmq::sockopt::tcp_keepalive_idle, kKeepaliveIdleS);
   socket.set(zmq::sockopt::tcp_keepalive_intvl, kKeepaliveIntervalS);
   socket.set(zmq::sockopt::tcp_keepalive_cnt, kKeepaliveCount);
-  socket.set(zmq::sockopt::tcp_maxrt, kUnacknowledgedMaxMs);
+  if (user_timeout) socket.set(zmq::sockopt::tcp_maxrt, kUnacknowledgedMaxMs);
   socket.set(zmq::sockopt::reconnect_ivl, kReconnectIntervalMs);
   socket.set(zmq::sockopt::reconnect_ivl_max, kReconnectIntervalMaxMs);
   socket.set(zmq::sockopt::sndhwm, kHighWaterMark);
