@@ -37,7 +37,8 @@ const Command kCommands[] = {
     {"kill", nullptr, cmtool::RunKill, "ask a process to close and exit; wait until it is gone"},
     {"nameserver", nullptr, cmtool::RunNameServer, "the name server: status, stop, cleanup"},
     {"secret", nullptr, cmtool::RunSecret, "create the domain's secret (a key file only members hold)"},
-    {"version", nullptr, cmtool::RunVersion, "the version of cm and of the protocol"},
+    {"version", nullptr, cmtool::RunVersion, "the version of cm (its library) and of the wire protocol"},
+    {"abi-check", nullptr, cmtool::RunAbiCheck, "compare a legacy libcm.so and its headers with ours"},
 };
 
 const Command* Find(const char* name) {

@@ -19,6 +19,7 @@ int RunListen(const Args& args);
 int RunNameServer(const Args& args);  // cmd_nameserver.cpp
 int RunVersion(const Args& args);
 int RunSecret(const Args& args);     // cmd_secret.cpp
+int RunAbiCheck(const Args& args);   // cmd_abi_check.cpp
 
 }  // namespace cmtool
 
