@@ -44,13 +44,14 @@ std::string BaseFromWords(const std::multiset<std::string>& w) {
   return sign + "int";
 }
 
-bool IdentOrNumber(const Token& t) { return t.kind == Token::Kind::kIdent || t.kind == Token::Kind::kNumber; }
-
-// Tokens back to text, spaced only where C needs it.
+// Tokens back to text, one space between them, none inside brackets' edges
+// or before a comma.
 std::string Text(const std::vector<Token>& t, size_t begin, size_t end) {
   std::string out;
   for (size_t i = begin; i < end && i < t.size(); ++i) {
-    if (!out.empty() && (IdentOrNumber(t[i]) && IdentOrNumber(t[i - 1]))) out += ' ';
+    bool tight = i == begin || t[i].Is(",") || t[i].Is(")") || t[i].Is("]") || t[i].Is("[") || t[i - 1].Is("(") ||
+                 t[i - 1].Is("[") || (t[i].Is("(") && t[i - 1].IsIdent());
+    if (!tight) out += ' ';
     out += t[i].text;
   }
   return out;
@@ -87,6 +88,13 @@ struct Headers::Parser {
       if (x.Is("(") || x.Is("[") || x.Is("{")) ++depth;
       if (x.Is(")") || x.Is("]") || x.Is("}")) --depth;
     } while (depth > 0);
+  }
+  // __attribute__((...)) and the like, wherever they stand.
+  void SkipIgnored() {
+    while (kIgnoredCalls.count(Peek().text) && Peek().IsIdent()) {
+      ++at;
+      if (Peek().Is("(")) SkipBalanced();
+    }
   }
   bool KnownType(const std::string& name) const { return headers.typedefs_.count(name) != 0; }
   Where At(const Token& x) const { return {file, x.line}; }
@@ -277,6 +285,7 @@ struct Headers::Parser {
         suffixes.push_back(std::move(array));
       } else if (Peek().Is("(")) {
         suffixes.push_back(ParseParameters());
+        SkipIgnored();
       } else {
         break;
       }
@@ -320,6 +329,7 @@ struct Headers::Parser {
       std::string name;
       const Token& first = Peek();
       CType type = ParseDeclarator(s.type, &name);
+      SkipIgnored();  // `f(void) __attribute__((...))`
       if (Accept("=")) {  // an initialiser: skip to the next declarator
         while (at < end && !Peek().Is(",")) {
           if (Peek().Is("(") || Peek().Is("{") || Peek().Is("[")) SkipBalanced(); else ++at;
@@ -379,6 +389,18 @@ cm::Status Headers::ReadFile(const std::string& path) {
   std::map<std::string, int64_t> values;
   for (const auto& [name, c] : constants_)
     if (c.value) values[name] = *c.value;
+  // #defines may use enum constants and the other way round: those that can
+  // be evaluated before the declarations are, the rest after them.
+  auto take_defines = [&] {
+    for (const Define& d : defines) {
+      if (d.name.compare(0, prefix_.size(), prefix_) != 0 || constants_.count(d.name)) continue;
+      std::optional<int64_t> value = Evaluate(d.value, 0, d.value.size(), values);
+      if (!value) continue;  // not an integer constant (yet): not one to compare
+      values[d.name] = *value;
+      constants_[d.name] = Constant{value, "#define", {file, d.line}};
+    }
+  };
+  take_defines();
   Parser parser{*this, tokens, file, values};
 
   // Declarations end at a ';' outside brackets, or at a function body's '}'.
@@ -427,13 +449,7 @@ cm::Status Headers::ReadFile(const std::string& path) {
     }
     begin = i + 1;
   }
-  for (const Define& d : defines) {
-    if (d.name.compare(0, prefix_.size(), prefix_) != 0 || constants_.count(d.name)) continue;
-    std::optional<int64_t> value = Evaluate(d.value, 0, d.value.size(), values);
-    if (!value) continue;  // not an integer constant: not one of ours to compare
-    values[d.name] = *value;
-    constants_[d.name] = Constant{value, "#define", {file, d.line}};
-  }
+  take_defines();
   return cm::Status::Ok();
 }
 
