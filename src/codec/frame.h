@@ -105,9 +105,9 @@ Status DecodeCopy(const char* data, size_t size, Envelope* envelope, Message* me
 //   items: text reason, int version refused, int oldest read, int newest
 //   read, text library version (of the refusing process)
 //
-// Sent with seq 0 (like cm:ack, it is not one of the pair's numbered
-// messages), written as protocol 1 and read by every version.  It is never
-// answered, nor refused: no refusal can loop.
+// Sent as any message to that peer (its seq means nothing more), written
+// as protocol 1 and read by every version.  It is never answered, nor
+// refused: no refusal can loop.
 constexpr const char kRefusedType[] = "cm:refused";
 
 // The refusal of the frame whose envelope Decode* left with Unsupported.
