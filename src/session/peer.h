@@ -8,7 +8,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <string>
+
+#include <zmq.hpp>
 
 #include "session/send_window.h"
 #include "transport/address.h"
@@ -25,6 +28,7 @@ struct Peer {
   // reaching its incarnation (Session::CheckSuspects).
   std::chrono::steady_clock::time_point suspect_since{};
   bool refused = false;   // while suspected: an attempt to connect to it failed
+  bool link_reset = false;  // our connection to it went down since it was last found alive
   bool announced = false; // connection handler called, disconnection not yet
   bool was_lost = false;  // its link was lost since it was last up
   uint64_t seq_out = 0;   // last sequence number sent to this incarnation
@@ -34,6 +38,17 @@ struct Peer {
   uint64_t seq_acked = 0;  // seq_in we acknowledged to it
   bool ack_owed = false;   // in the session's list of peers to acknowledge
   SendWindow window;       // bytes sent to this incarnation and not acknowledged
+  // Frames that came after a gap in its numbers, held until the missing ones
+  // come or are counted lost (Session::Hold); what we counted lost of its
+  // messages (told to it in our acks), and what it told us of ours.
+  struct Held {
+    uint64_t seq;
+    zmq::message_t frame;
+  };
+  std::deque<Held> held;
+  size_t held_bytes = 0;
+  std::chrono::steady_clock::time_point gap_since{};
+  uint64_t lost_told = 0, lost_heard = 0;
   // The incarnation this one replaced: its late messages, read after we
   // learned of the new one, must not point us back at a dead process.
   Address previous;

@@ -40,6 +40,13 @@ constexpr size_t kMaxPendingReplies = 64;
 // name server's word (ConfirmMove).
 constexpr int kConfirmMoveMs = 500;
 constexpr int kMaxSendTimeoutS = 10 * 86400;  // CM_SEND_TIMEOUT
+// Frames held behind a gap in a sender's numbers (Hold): let go once our
+// queue is found empty at least kGapGraceMs after the gap opened, or after
+// kMaxGapMs whatever, or beyond these bounds.
+constexpr int kGapGraceMs = 20;
+constexpr int kMaxGapMs = 2000;
+constexpr size_t kMaxHeldFrames = 20000;
+constexpr size_t kMaxHeldBytes = 64 << 20;
 // An idle process sleeps on all its sockets, waking for a message or a link
 // event; while it has sends to report to the name server, at least this
 // often.  With none, it sleeps without a time limit: a wake-up that finds
@@ -231,6 +238,7 @@ void Session::Close() {
   peers_.clear();
   suspects_.clear();
   pending_replies_.clear();
+  gaps_.clear();
   last_peer_ = nullptr;
   callbacks_.clear();
   read_ahead_.clear();
@@ -271,8 +279,10 @@ void Session::SetAddress(Peer& peer, const Address& address) {
   if (peer.address.incarnation != address.incarnation) {  // another process: new sequences
     NoteUnacked(peer);
     if (!peer.address.endpoint.empty()) peer.previous = peer.address;
+    if (!peer.held.empty()) CloseGap(peer);  // the old one's frames go first
     peer.seq_out = peer.acked = 0;
     peer.seq_in = peer.seq_acked = 0;
+    peer.lost_told = peer.lost_heard = 0;
   }
   peer.address = address;
 }
@@ -452,6 +462,7 @@ bool Session::TakeAck(const Incoming& in) {
 }
 
 void Session::WaitForLinks(int timeout_ms) {
+  dialer_->CheckStalled();  // a busy link whose peer's host is gone (transport/dialer.h)
   zmq_pollitem_t item{dialer_->monitor_socket().handle(), 0, ZMQ_POLLIN, 0};
   if (zmq_poll(&item, 1, timeout_ms) > 0) ProcessLinkEvents();
 }
@@ -474,6 +485,7 @@ void Session::ProcessLinkEvents() {
         if (peer.suspect_since != Clock::time_point{}) peer.refused = true;
       } else {
         peer.link_up = false;
+        peer.link_reset = true;
         Suspect(peer);
       }
     }
@@ -522,6 +534,19 @@ void Session::CheckSuspects() {
     if (r == Dialer::SendResult::kSent) {
       peer->suspect_since = Clock::time_point{};
       peer->link_up = true;
+      // Our connection to it was reset and made again: what went on the old
+      // one and is not acknowledged may have died with it.  A numbered no-op
+      // on the new one shows the receiver where the gap is, if there is one
+      // (Hold); it tells us in its acknowledgements.
+      if (peer->link_reset && peer->seq_out > peer->acked) {
+        Message sync;
+        sync.SetType("cm:sync");
+        if (!Deliver(*peer, sync, now, /*quiet=*/true))
+          CM_WARN("could not send cm:sync to '%s' after its link was reset: messages %llu..%llu may be lost unreported",
+                  peer->name.c_str(), static_cast<unsigned long long>(peer->acked + 1),
+                  static_cast<unsigned long long>(peer->seq_out));
+      }
+      peer->link_reset = false;
       continue;
     }
     // Full: a peer that does not read, or a connection libzmq is still
@@ -551,6 +576,7 @@ Dialer::SendResult Session::ProbeAck(Peer& peer) {
   Message ack;
   ack.SetType("cm:ack");
   ack.PutLong(static_cast<long>(peer.seq_in));
+  if (peer.lost_told > 0) ack.PutLong(static_cast<long>(peer.lost_told));
   Envelope env;
   env.sender = name_;
   env.reply_to = address_text_;
@@ -643,7 +669,9 @@ bool Session::HandleBuiltin(Message& message, Peer& sender) {
   const std::string& type = message.type_string();
   auto reply_owner = std::make_unique<Message>();
   Message& reply = *reply_owner;
-  if (type == "cm:ping") {
+  if (type == "cm:sync") {
+    // Nothing to do: its number did the work (CheckSuspects, Hold).
+  } else if (type == "cm:ping") {
     Reply(sender, "cm:pong", std::move(reply_owner));
   } else if (type == "cm:info") {
     reply.PutText(name_.c_str());
@@ -753,8 +781,8 @@ int Session::DispatchOne(int wait_ms) {
   // After a malformed frame the rest of the ZeroMQ message cannot be
   // delimited: its frames are dropped with it (seen as lost by their numbers).
   size_t used = 0;
-  Status s = decoder_.DecodeFirst(static_cast<const char*>(inbox_.frame.data()) + inbox_at_,
-                                  inbox_size_ - inbox_at_, &used, &env, &message);
+  const char* frame_start = static_cast<const char*>(inbox_.frame.data()) + inbox_at_;
+  Status s = decoder_.DecodeFirst(frame_start, inbox_size_ - inbox_at_, &used, &env, &message);
   inbox_at_ += used;
   if (!s.ok() || env.sender.empty()) {
     ++stats_.malformed;
@@ -792,15 +820,21 @@ int Session::DispatchOne(int wait_ms) {
     if (fd >= 0) peer.inbound_fd = fd;
   }
   if (env.seq != 0 && !stale) {
-    if (env.seq > peer.seq_in + 1 && peer.seq_in != 0) {
-      uint64_t gap = env.seq - peer.seq_in - 1;
-      peer.lost += gap;
-      stats_.lost += gap;
-      CM_WARN("lost %llu message(s) from '%s' (got number %llu after %llu)", static_cast<unsigned long long>(gap),
-              peer.name.c_str(), static_cast<unsigned long long>(env.seq),
-              static_cast<unsigned long long>(peer.seq_in));
+    if (peer.seq_in != 0 && env.seq > peer.seq_in + 1) {
+      // A gap: this one waits for the numbers before it (Hold).
+      if (Hold(peer, env.seq, frame_start, used)) return 1;
+    } else if (env.seq <= peer.seq_in && peer.seq_in != 0) {
+      // It was counted lost when its gap was closed, and its sender was
+      // told so: handing it over now would break the order and the count.
+      static Clock::time_point last_late_log;
+      if (Every(&last_late_log))
+        CM_WARN("dropped message number %llu from '%s': it came after %llu, once counted lost",
+                static_cast<unsigned long long>(env.seq), peer.name.c_str(),
+                static_cast<unsigned long long>(peer.seq_in));
+      return 1;
     }
     peer.seq_in = env.seq;
+    if (!peer.held.empty() && peer.held.front().seq == peer.seq_in + 1) Release(peer);
     read_since_ack_ += used;
     if (!peer.ack_owed) {
       peer.ack_owed = true;
@@ -861,6 +895,7 @@ void Session::ReleaseInbox() {
 
 void Session::Housekeeping() {
   auto now = Clock::now();
+  if (!gaps_.empty()) CloseGaps(/*queue_empty=*/false);
   SendAcks();
   if (!unacked_.empty()) stats_.unacked += unacked_.ReportDue(now, drained_at_);
   if (now >= next_report_) {
@@ -926,6 +961,7 @@ bool Session::Wait(double seconds) {
   // every 100 ms made 500 idle processes take most of a CPU.
   for (;;) {
     if (now >= next_link_check_) {
+      dialer_->CheckStalled();  // a busy link whose peer's host is gone (transport/dialer.h)
       if (zmq_poll(poll_items_.data() + 1, static_cast<int>(poll_items_.size()) - 1, 0) > 0) {
         ProcessLinkEvents();
       } else {
@@ -974,7 +1010,8 @@ bool Session::Wait(double seconds) {
       if (!started_) return r == 2;  // a handler closed the server
       if (r == 0) {
         QueueEmpty();
-        break;
+        if (read_ahead_.empty()) break;  // else frames held behind a gap were let go (CloseGaps)
+        continue;
       }
       RunCallbacks();
       if (r == 2) return true;
@@ -1046,6 +1083,7 @@ bool Session::SendAck(Peer& peer) {
   Message ack;
   ack.SetType("cm:ack");
   ack.PutLong(static_cast<long>(peer.seq_in));
+  if (peer.lost_told > 0) ack.PutLong(static_cast<long>(peer.lost_told));
   Envelope env;
   env.sender = name_;
   env.reply_to = address_text_;
@@ -1067,10 +1105,21 @@ bool Session::SendAck(Peer& peer) {
 // still send to it or it is in the ledger, gone.
 void Session::Acknowledged(const Envelope& env, Message& ack) {
   long seq = ack.GetLong();
+  // How many of ours it found missing, in all (a second item, from
+  // receivers that saw a gap: docs/protocol.md, cm:ack).
+  long lost = ack.items().size() > 1 ? ack.GetLong() : 0;
   if (seq <= 0) return;
   auto it = peers_.find(std::string(env.sender));
   if (it != peers_.end() && it->second->address.Is(env.reply_to)) {
     Peer& peer = *it->second;
+    if (lost > 0 && static_cast<uint64_t>(lost) > peer.lost_heard) {
+      uint64_t more = static_cast<uint64_t>(lost) - peer.lost_heard;
+      peer.lost_heard = static_cast<uint64_t>(lost);
+      stats_.unacked += more;
+      CM_WARN("%llu message(s) to '%s' (%s) were lost on the way: it found their numbers missing (%llu in all)",
+              static_cast<unsigned long long>(more), peer.name.c_str(), peer.address.ToString().c_str(),
+              static_cast<unsigned long long>(lost));
+    }
     peer.acked = std::max(peer.acked, std::min(static_cast<uint64_t>(seq), peer.seq_out));
     peer.window.Acknowledged(static_cast<uint64_t>(seq));
   }
@@ -1102,7 +1151,74 @@ void Session::SendIdleAcks() {
 // it is a good moment to send ours.
 void Session::QueueEmpty() {
   if (!unacked_.empty()) drained_at_ = Clock::now();
+  if (!gaps_.empty()) CloseGaps(/*queue_empty=*/true);
   SendIdleAcks();
+}
+
+// --- Gaps (docs/reliability.md, "A link reset") ---
+//
+// A sender whose connection to us was reset sends again on a new one, while
+// what it sent on the old one may still wait in our queue: libzmq takes from
+// the two in turn, so numbers jump ahead, then come back.  A frame after a
+// gap is held (copied: the received message it lies in is reused) until the
+// missing numbers come, or until our queue has been read to its end (then
+// they will not come: they are lost, counted, and the sender is told in our
+// acknowledgements), or kMaxGapMs passed, or too much is held.
+
+bool Session::Hold(Peer& peer, uint64_t seq, const char* frame, size_t size) {
+  if (peer.held_bytes + size > kMaxHeldBytes || peer.held.size() >= kMaxHeldFrames) {
+    CloseGap(peer);  // lets the held ones go, in order, after this frame's gap is counted
+    if (seq > peer.seq_in + 1) return Hold(peer, seq, frame, size);
+    return false;
+  }
+  if (peer.held.empty()) {
+    peer.gap_since = Clock::now();
+    gaps_.push_back(&peer);
+  }
+  peer.held.push_back({seq, zmq::message_t(frame, size)});
+  peer.held_bytes += size;
+  return true;
+}
+
+// The held frames go back to the front of the queue, in order: dispatched
+// next, each checked again (a later gap holds the rest once more).
+void Session::Release(Peer& peer) {
+  for (auto it = peer.held.rbegin(); it != peer.held.rend(); ++it) {
+    Incoming in;
+    in.frame = std::move(it->frame);
+    read_ahead_.push_front(std::move(in));
+  }
+  peer.held.clear();
+  peer.held_bytes = 0;
+  gaps_.erase(std::find(gaps_.begin(), gaps_.end(), &peer));
+}
+
+// The numbers before the first held frame will not come: counted lost.
+void Session::CloseGap(Peer& peer) {
+  if (peer.held.empty()) return;
+  uint64_t first = peer.seq_in + 1, next = peer.held.front().seq;
+  uint64_t gap = next - first;
+  peer.lost += gap;
+  peer.lost_told += gap;
+  stats_.lost += gap;
+  CM_WARN("lost %llu message(s) from '%s' (numbers %llu..%llu never came)", static_cast<unsigned long long>(gap),
+          peer.name.c_str(), static_cast<unsigned long long>(first), static_cast<unsigned long long>(next - 1));
+  peer.seq_in = next - 1;
+  if (!peer.ack_owed) {  // the sender learns of it with our next acknowledgement
+    peer.ack_owed = true;
+    acks_owed_.push_back(&peer);
+  }
+  Release(peer);
+}
+
+void Session::CloseGaps(bool queue_empty) {
+  auto now = Clock::now();
+  std::vector<Peer*> due;
+  for (Peer* peer : gaps_)
+    if ((queue_empty && now - peer->gap_since >= std::chrono::milliseconds(kGapGraceMs)) ||
+        now - peer->gap_since >= std::chrono::milliseconds(kMaxGapMs))
+      due.push_back(peer);
+  for (Peer* peer : due) CloseGap(*peer);
 }
 
 // Closing: what is still queued will not be dispatched, but the acks in it

@@ -120,6 +120,10 @@ class Session {
   void Acknowledged(const Envelope& env, Message& ack);
   void NoteUnacked(Peer& peer);
   void QueueEmpty();
+  bool Hold(Peer& peer, uint64_t seq, const char* frame, size_t size);
+  void Release(Peer& peer);
+  void CloseGap(Peer& peer);
+  void CloseGaps(bool queue_empty);
   void ReadLastAcks();
 
   bool started_ = false;
@@ -141,6 +145,7 @@ class Session {
     Clock::time_point deadline;
   };
   std::vector<PendingReply> pending_replies_;  // the library's own answers, not sent yet (Reply)
+  std::vector<Peer*> gaps_;      // peers with frames held behind a gap (Hold)
   std::vector<Peer*> suspects_;  // whose connection closed: checked at each link check
   Peer* last_peer_ = nullptr;  // most sends go to the same peer as the last
 
