@@ -378,18 +378,6 @@ const char* Refusal(const FrameVisitor& visitor, msgpack::parse_return ret) {
   return ret == msgpack::PARSE_CONTINUE ? "truncated frame" : "not valid msgpack";
 }
 
-// Where the msgpack object at the start of [data, data+size) ends (size if
-// it cannot be parsed): frames of an unsupported version are still delimited.
-size_t ObjectEnd(const char* data, size_t size) {
-  msgpack::null_visitor skip;
-  size_t offset = 0;
-  try {
-    return msgpack::parse(data, size, offset, skip) ? offset : size;
-  } catch (const std::exception&) {
-    return size;
-  }
-}
-
 // Text from the network, for a log line: at most 80 bytes, control
 // characters and backslashes escaped (a name cannot forge a line).
 std::string Loggable(std::string_view text) {
@@ -488,7 +476,9 @@ Status FrameDecoder::Run(const char* data, size_t size, size_t* consumed, Envelo
   if (error == nullptr) return Status::Ok();
   if (parser_->visitor.unsupported()) {
     // The envelope and the type stay: the caller logs and answers it.
-    if (consumed != nullptr) *consumed = ObjectEnd(data, size);
+    // The rest of the range goes with it: frames coalesced together come
+    // from one sender, in one version.
+    if (consumed != nullptr) *consumed = size;
     return Status::Unsupported(RefusedLine(*envelope, message->type_string(), parser_->oldest, parser_->newest));
   }
   message->Reset();

@@ -80,8 +80,9 @@ class FrameDecoder {
   Status Decode(const char* data, size_t size, Envelope* envelope, Message* message);
   // The frame at the start of [data, data+size), which may be followed by
   // more: `*consumed` is its length.  After a malformed frame the rest of
-  // the range cannot be delimited (`*consumed` is then `size`); after one of
-  // an unsupported version it can, if the frame is one msgpack object.
+  // the range cannot be delimited (`*consumed` is then `size`), nor after
+  // one of an unsupported version (frames coalesced together come from one
+  // sender, in one version).
   Status DecodeFirst(const char* data, size_t size, size_t* consumed, Envelope* envelope, Message* message);
 
  private:
