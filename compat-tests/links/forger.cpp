@@ -5,6 +5,9 @@
 //       own listener as its reply address, then (as ourselves) "Notify"
 //       (text VICTIM, int 5): TARGET sends 5 messages to VICTIM.  Counts,
 //       for SECONDS, what arrives at our listener: "STOLEN <n>".
+//   links_forger names TARGET COUNT
+//       COUNT "Noise" frames to TARGET, each from another made-up name;
+//       prints "SENT <n>".
 //   links_forger pings TARGET COUNT
 //       COUNT cm:ping frames to TARGET, each from another made-up name whose
 //       reply address nobody answers; prints "SENT <n>".
@@ -101,6 +104,19 @@ int main(int argc, char** argv) {
       }
     }
     std::printf("STOLEN %ld\n", stolen);
+    return 0;
+  }
+  if (mode == "names") {
+    int count = std::atoi(argv[3]), sent = 0;
+    Message noise;
+    noise.SetType("Noise");
+    for (int i = 0; i < count; ++i) {
+      std::string sender = "made-up-name-" + std::to_string(i);
+      Envelope env;
+      env.sender = sender;
+      sent += send(env, noise);
+    }
+    std::printf("SENT %d\n", sent);
     return 0;
   }
   if (mode == "pings") {

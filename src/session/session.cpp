@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <random>
+#include <unordered_set>
 
 #include "codec/frame.h"
 #include "transport/context.h"
@@ -47,6 +48,10 @@ constexpr int kGapGraceMs = 20;
 constexpr int kMaxGapMs = 2000;
 constexpr size_t kMaxHeldFrames = 20000;
 constexpr size_t kMaxHeldBytes = 64 << 20;
+// The peer table (PeerNamed): trimmed each time it grows by this many
+// entries past it, and never larger than kMaxPeers.
+constexpr size_t kTrimPeersAbove = 1024;
+constexpr size_t kMaxPeers = 65536;
 // An idle process sleeps on all its sockets, waking for a message or a link
 // event; while it has sends to report to the name server, at least this
 // often.  With none, it sleeps without a time limit: a wake-up that finds
@@ -259,15 +264,47 @@ void Session::Close() {
   closing_ = false;
 }
 
-Peer& Session::PeerNamed(std::string_view name) {
-  if (last_peer_ != nullptr && last_peer_->name == name) return *last_peer_;
-  auto& slot = peers_[std::string(name)];
-  if (!slot) {
-    slot = std::make_unique<Peer>();
-    slot->name = name;
+Peer* Session::PeerNamed(std::string_view name) {
+  if (last_peer_ != nullptr && last_peer_->name == name) return last_peer_;
+  auto it = peers_.find(std::string(name));
+  if (it == peers_.end()) {
+    // Every distinct sender name would otherwise cost a Peer for good (a
+    // flood of made-up names took 202 MiB): the table is trimmed of peers
+    // nothing depends on, and bounded.
+    if (peers_.size() >= kTrimPeersAbove && peers_.size() % kTrimPeersAbove == 0) TrimPeers();
+    if (peers_.size() >= kMaxPeers) {
+      static Clock::time_point last_log;
+      if (Every(&last_log))
+        CM_WARN("already %zu peers known, the most a process keeps: nothing is sent to or taken from '%.*s' (a new "
+                "name)",
+                peers_.size(), static_cast<int>(std::min<size_t>(name.size(), 255)), name.data());
+      return nullptr;
+    }
+    auto peer = std::make_unique<Peer>();
+    peer->name = name;
+    it = peers_.emplace(peer->name, std::move(peer)).first;
   }
-  last_peer_ = slot.get();
-  return *slot;
+  last_peer_ = it->second.get();
+  return last_peer_;
+}
+
+// Peers that nothing depends on go: never handed to the program (no
+// CmConnect points to them), nothing sent to them (a later send must go on
+// numbering where the last one stopped), nothing owed or queued.  A peer
+// that sends again later is simply met again.
+void Session::TrimPeers() {
+  std::unordered_set<const Peer*> busy;
+  for (const auto& [connected, peer] : callbacks_) busy.insert(peer);
+  for (const PendingReply& r : pending_replies_) busy.insert(r.to);
+  size_t before = peers_.size();
+  for (auto it = peers_.begin(); it != peers_.end();) {
+    const Peer& p = *it->second;
+    bool needed = p.escaped || p.seq_out != 0 || !p.held.empty() ||
+                  p.suspect_since != Clock::time_point{} || p.ack_owed || p.unreported != 0 || &p == last_peer_ ||
+                  busy.count(&p) != 0;
+    it = needed ? std::next(it) : peers_.erase(it);
+  }
+  CM_DEBUG("peer table trimmed from %zu to %zu", before, peers_.size());
 }
 
 void Session::SetAddress(Peer& peer, const Address& address) {
@@ -320,7 +357,12 @@ bool Session::Send(const Message& message, std::string_view to) {
     ++stats_.send_failures;
     return false;
   }
-  Peer& peer = PeerNamed(to);
+  Peer* known = PeerNamed(to);
+  if (known == nullptr) {
+    ++stats_.send_failures;
+    return false;
+  }
+  Peer& peer = *known;
   // Reading the clock costs ~40 ns on a VM: only a send that waits needs it.
   Clock::time_point deadline{};  // unset: Deliver sets it if it has to wait
   if (peer.address.endpoint.empty()) {
@@ -609,6 +651,7 @@ void Session::RunQueuedCallbacks() {
     PeerHandler& handler = connected ? on_connect_ : on_disconnect_;
     if (handler) {
       PeerHandler call = handler;  // the callback may install another one
+      peer->escaped = true;        // a CmConnect points to it now
       call(*peer);
     }
   }
@@ -796,7 +839,12 @@ int Session::DispatchOne(int wait_ms) {
     Acknowledged(env, message);
     return 1;
   }
-  Peer& peer = PeerNamed(env.sender);
+  Peer* known = PeerNamed(env.sender);
+  if (known == nullptr) {
+    ++stats_.malformed;
+    return 1;
+  }
+  Peer& peer = *known;
   bool stale = false;  // late mail from the process this peer replaced: handled, but not followed
   if (!env.reply_to.empty() && !peer.address.Is(env.reply_to)) {
     stale = peer.previous.Is(env.reply_to);
@@ -1042,7 +1090,10 @@ bool Session::Idle() const {
 
 Peer* Session::Reference(const std::string& name) {
   if (!Start().ok() || name.empty()) return nullptr;
-  Peer& peer = PeerNamed(name);
+  Peer* known = PeerNamed(name);
+  if (known == nullptr) return nullptr;
+  Peer& peer = *known;
+  peer.escaped = true;  // a CmConnect points to it
   Status s = Resolve(peer);
   if (!s.ok()) {
     if (!s.IsNotFound()) CM_WARN("look up '%s': %s", name.c_str(), s.message().c_str());

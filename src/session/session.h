@@ -83,7 +83,8 @@ class Session {
   Session() = default;
 
   Status StartListening();  // Start() the first time
-  Peer& PeerNamed(std::string_view name);
+  Peer* PeerNamed(std::string_view name);  // nullptr: the table is full
+  void TrimPeers();
   Status Resolve(Peer& peer);
   void SetAddress(Peer& peer, const Address& address);
   // quiet: a failure is neither logged nor counted (the caller decides).
