@@ -33,6 +33,12 @@ grep -qE "^After a pause \(not a target\).*: raw libzmq [0-9.]+ µs \(p99 [0-9.]
 grep -qE "^\| the whole round trip \(the median of the sums\) \| [0-9.]+ µs \| [0-9.]+ µs \| [0-9.]+ µs \| [0-9.]+ µs \|$" "$report" ||
   fail "no split of the round trip from the echoes' time stamps"
 grep -qF "Each run's median, libCm-zmq / raw libzmq:" "$report" || fail "no per-run round-trip ratios"
+grep -qE "^\| round trip as a legacy program makes it \(section 1\) within 1\.05× raw libzmq of the same shape, back to back \| [0-9.]+× " "$report" ||
+  fail "no target row for the round trip as a legacy program makes it"
+grep -qE "^\| … the same, after a pause of [0-9]+ ms \| [0-9.]+× " "$report" ||
+  fail "no target row for the legacy round trip after a pause"
+grep -qE "^The round trip as a legacy program makes it .*: raw libzmq [0-9.]+ µs \(p99 [0-9.]+ µs\), libCm-zmq [0-9.]+ µs" "$report" ||
+  fail "no round trip as a legacy program makes it"
 grep -qF "CPU per process (user + system)" "$report" || fail "no CPU per registration"
 grep -qE "^\| CPU-seconds from the first spawn until all were listed, .* \| [0-9.]+ \([0-9.]+ ms\) / " "$report" ||
   fail "no CPU of the processes started at once"

@@ -100,11 +100,11 @@ void Targets(const Results& r, std::ostream& out) {
     measured += RunSpread(rt.run_ratios);
     std::string verdict = Verdict(rt.cm.median_us <= 1.05 * rt.zmq.median_us) + RunsWithin(rt.run_ratios);
     out << Row({"round trip within 1.05× raw libzmq (medians)", measured, verdict});
-    out << Row({"the same, as a legacy program makes it (section 1), back to back",
+    out << Row({"round trip as a legacy program makes it (section 1) within 1.05× raw libzmq of the same shape, back to back",
                 Ratio(rt.cm_legacy.median_us, rt.zmq_legacy.median_us) + " (" + Us(rt.cm_legacy.median_us) + " vs " +
                     Us(rt.zmq_legacy.median_us) + ")" + RunSpread(rt.legacy_run_ratios),
                 Verdict(rt.cm_legacy.median_us <= 1.05 * rt.zmq_legacy.median_us) + RunsWithin(rt.legacy_run_ratios)});
-    out << Row({"the same, as a legacy program makes it, after a pause of " + Format("%.0f ms", rt.pause_us / 1000.0),
+    out << Row({"… the same, after a pause of " + Format("%.0f ms", rt.pause_us / 1000.0),
                 Ratio(rt.cm_legacy_paused.median_us, rt.zmq_legacy_paused.median_us) + " (" +
                     Us(rt.cm_legacy_paused.median_us) + " vs " + Us(rt.zmq_legacy_paused.median_us) + ")",
                 Verdict(rt.cm_legacy_paused.median_us <= 1.05 * rt.zmq_legacy_paused.median_us)});
@@ -159,8 +159,9 @@ void RoundTripInstructionCounts(const RoundTripInstructions& r, std::ostream& ou
   std::string n = Thousands(static_cast<double>(r.round_trips));
   out << "The same round trips, one process at a time under `valgrind --tool=callgrind` while its peer runs "
          "natively, as in section 2: the client (`cm_bench_sender zmq-ping` or `cm-ping`) or the echo "
-         "(`cm_bench_raw_peer zmq-echo-once`, `cm_bench_cm_peer echo-once`), every thread of the process in one "
-         "total, "
+         "(`cm_bench_raw_peer zmq-echo-once`, `cm_bench_cm_peer echo-once`; for the legacy pattern `cm_bench_sender "
+         "zmq-legacy-ping` or `legacy-ping` against `cm_bench_raw_peer zmq-legacy-echo` or `cm_bench_legacy_echo`), "
+         "every thread of the process in one total, "
       << n << " round trips then " << Thousands(2.0 * static_cast<double>(r.round_trips))
       << ", the difference divided by " << n
       << ".  User space only.  The system calls differ little: counted by `strace -f -c` over 5,000 round trips "
