@@ -524,7 +524,10 @@ void Session::ProcessLinkEvents() {
         peer.link_up = true;
         peer.was_lost = false;
       } else if (e.refused) {
-        if (peer.suspect_since != Clock::time_point{}) peer.refused = true;
+        // Nobody listens where it was: gone, unless it is reached after all
+        // (the endpoint may be another process's now).
+        Suspect(peer);
+        peer.refused = true;
       } else {
         peer.link_up = false;
         peer.link_reset = true;
