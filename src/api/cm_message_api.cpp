@@ -1,4 +1,5 @@
 // The legacy CmMessage* calls: check the arguments, call the core, translate.
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <mutex>
@@ -76,9 +77,31 @@ CM_EXPORT int CmMessageOpenServer(char* name) {
 
 CM_EXPORT void CmMessageCloseServer(void) { Session::Instance().Close(); }
 
-CM_EXPORT CmMessage CmMessageNew(void) { return cm::ToHandle(new (std::nothrow) Message()); }
+namespace {
+// A legacy program often builds each reply in a new message and deletes it
+// once sent: the last one deleted is kept, reset with its buffers, for the
+// next CmMessageNew (of any thread), unless it holds more than
+// kKeptMessageBytes.
+std::atomic<Message*> g_kept{nullptr};
+constexpr size_t kKeptMessageBytes = 65536;
+}  // namespace
 
-CM_EXPORT void CmMessageDelete(CmMessage m) { delete FromHandle(m); }
+CM_EXPORT CmMessage CmMessageNew(void) {
+  if (g_kept.load(std::memory_order_relaxed) != nullptr)
+    if (Message* m = g_kept.exchange(nullptr, std::memory_order_acquire)) return cm::ToHandle(m);
+  return cm::ToHandle(new (std::nothrow) Message());
+}
+
+CM_EXPORT void CmMessageDelete(CmMessage m) {
+  Message* message = FromHandle(m);
+  if (message == nullptr) return;
+  if (message->StorageBytes() <= kKeptMessageBytes && g_kept.load(std::memory_order_relaxed) == nullptr) {
+    message->Reset();
+    Message* none = nullptr;
+    if (g_kept.compare_exchange_strong(none, message, std::memory_order_release)) return;
+  }
+  delete message;
+}
 
 CM_EXPORT void CmMessageReset(CmMessage m) {
   if (Message* msg = Checked(m, "CmMessageReset")) msg->Reset();

@@ -37,6 +37,8 @@ class Message {
   Message& operator=(const Message&) = delete;
 
   void Reset();
+  // What the message's own buffers hold (a message kept for reuse keeps them).
+  size_t StorageBytes() const { return storage_.capacity(); }
 
   // Cut to CM_TYPE_MAX bytes (logged).  nullptr sets "".
   void SetType(const char* type);
