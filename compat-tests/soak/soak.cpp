@@ -281,7 +281,7 @@ bool Harness::Run() {
   std::filesystem::create_directories(bin_, error);
   for (const auto& [from, to] : {std::pair{built / "CmNameServer", "CmNameServer"},
                                  std::pair{built / "cm_soak_process", "cm_soak_process"},
-                                 std::pair{built.parent_path() / "libCm-zmq.so.0", "libCm-zmq.so.0"}})
+                                 std::pair{built.parent_path() / CM_LIBRARY_SONAME, CM_LIBRARY_SONAME}})
     if (!std::filesystem::copy_file(from, bin_ + "/" + to, std::filesystem::copy_options::overwrite_existing, error)) {
       std::cerr << "cm_soak: cannot copy " << from << ": " << error.message() << "\n";
       return false;
