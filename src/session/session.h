@@ -28,6 +28,8 @@
 #include "naming/name_client.h"
 #include "session/handler_table.h"
 #include "session/peer.h"
+#include "session/peer_table.h"
+#include "session/timing.h"
 #include "session/unacked.h"
 #include "transport/dialer.h"
 #include "transport/listener.h"
@@ -82,50 +84,96 @@ class Session {
   using Clock = std::chrono::steady_clock;
   Session() = default;
 
+  // Acknowledgements go out at every link check, and also before a receive
+  // that may sleep or when the queue is found empty, but then at most this
+  // often: a receiver keeping up with a fast sender does that between most
+  // messages.
+  static constexpr int kIdleAckMs = 10;
+
+  // The session's work is grouped by concept, one file each; they are all
+  // parts of this one class (not classes of their own) because they share
+  // its sockets, its peers and its counters, and call one another in
+  // cycles (a link check sends a cm:sync, a reply is a send, a send that
+  // waits looks at the links): separate classes would each need the whole
+  // session anyway.  The peer table, which needs none of it, is a class
+  // (peer_table.h).
+
+  // session.cpp: start, open, close; the wait loop; housekeeping.
   Status StartListening();  // Start() the first time
-  Peer* PeerNamed(std::string_view name);  // nullptr: the table is full
-  void TrimPeers();
+  Peer* PeerNamed(std::string_view name);  // found or made; nullptr: the table is full
+  bool Idle() const;
+  void Housekeeping();
+  void ReportConnects();
+
+  // peer_addresses.cpp: where a peer is (the name server's word, a frame's claim).
   Status Resolve(Peer& peer);
   void SetAddress(Peer& peer, const Address& address);
+  bool ConfirmMove(Peer& peer, const Address& to);
+
+  // delivery.cpp: the send path.
   // quiet: a failure is neither logged nor counted (the caller decides).
   bool Deliver(Peer& peer, const Message& message, Clock::time_point deadline, bool quiet = false);
   bool WaitForRoom(Peer& peer, size_t size, Clock::time_point deadline);
   bool TakeAck(const Incoming& in);
+
+  // dispatch.cpp: the listener's frames, decoded and handed to handlers.
+  int DispatchOne(int wait_ms = 0);
+  // A decoded message from `sender`, whatever source brought it, to its
+  // handler; DispatchOne inlines the same body (HandleInline, dispatch.cpp
+  // only): a call costs the hot path ~20 instructions per message.
+  int Handle(Message& message, Peer& sender);
+  inline int HandleInline(Message& message, Peer& sender);
+  void ReleaseInbox();
+  bool NextIncoming(Incoming* in, int wait_ms = 0);
+  size_t QueueDepth();
+
+  // links.cpp: link events, suspects, connection callbacks.
   void WaitForLinks(int timeout_ms);
   void ProcessLinkEvents();
   void Suspect(Peer& peer);
   void CheckSuspects();
   Dialer::SendResult ProbeAck(Peer& peer);
-  bool ConfirmMove(Peer& peer, const Address& to);
-  bool EndpointShared(const std::string& endpoint, const Peer& peer) const;
   void LinkLost(Peer& peer);
-  void Announce(Peer& peer);
-  int DispatchOne(int wait_ms = 0);
-  void ReleaseInbox();
-  bool NextIncoming(Incoming* in, int wait_ms = 0);
-  void SendIdleAcks();
-  bool Idle() const;
-  size_t QueueDepth();
-  bool HandleBuiltin(Message& message, Peer& sender);  // true if it was one
+  void Announce(Peer& peer) {  // inline: every send and every message asks, rarely has work
+    if (peer.announced) return;
+    peer.announced = true;
+    callbacks_.emplace_back(true, &peer);
+  }
   void RunCallbacks() {  // inline: asked after every dispatch, rarely has work
     if (!callbacks_.empty()) RunQueuedCallbacks();
   }
   void RunQueuedCallbacks();
-  void Housekeeping();
-  void ReportConnects();
+
+  // builtins.cpp: the cm: requests every process answers, and its answers.
+  bool HandleBuiltin(Message& message, Peer& sender);  // true if it was one
   void Reply(Peer& to, const char* type, std::unique_ptr<Message> reply);
   void RetryReplies();
-  // Acknowledgement accounting (unacked.h).
+
+  // acks.cpp: acknowledgement accounting (unacked.h, send_window.h).
   void SendAcks();
   bool SendAck(Peer& peer);
   void Acknowledged(const Envelope& env, Message& ack);
   void NoteUnacked(Peer& peer);
+  // Acknowledgements owed go out, at most every kIdleAckMs: before a receive
+  // that may sleep (they would wait for the next link check otherwise), and
+  // when the queue is found empty.  Read on the coarse clock (a few ns, not the
+  // ~40 of a precise read): a receiver keeping up pays it per message.
+  // Inline: the wait loop asks before every receive that may sleep.
+  void SendIdleAcks() {
+    if (acks_owed_.empty()) return;
+    auto now = CoarseNow();
+    if (now < next_idle_ack_) return;
+    SendAcks();
+    next_idle_ack_ = now + std::chrono::milliseconds(kIdleAckMs);
+  }
   void QueueEmpty();
+  void ReadLastAcks();
+
+  // gaps.cpp: frames held behind a gap in a sender's numbers.
   bool Hold(Peer& peer, uint64_t seq, const char* frame, size_t size);
   void Release(Peer& peer);
   void CloseGap(Peer& peer);
   void CloseGaps(bool queue_empty);
-  void ReadLastAcks();
 
   bool started_ = false;
   bool registered_ = false;
@@ -139,7 +187,7 @@ class Session {
   std::unique_ptr<NameClient> names_;
   std::string address_text_;
 
-  std::unordered_map<std::string, std::unique_ptr<Peer>> peers_;
+  PeerTable peers_;
   struct PendingReply {
     Peer* to;
     std::unique_ptr<Message> message;
@@ -148,7 +196,6 @@ class Session {
   std::vector<PendingReply> pending_replies_;  // the library's own answers, not sent yet (Reply)
   std::vector<Peer*> gaps_;      // peers with frames held behind a gap (Hold)
   std::vector<Peer*> suspects_;  // whose connection closed: checked at each link check
-  Peer* last_peer_ = nullptr;  // most sends go to the same peer as the last
 
   HandlerTable handlers_;
   PeerHandler on_connect_, on_disconnect_;
