@@ -9,12 +9,16 @@
  *                          N "Seq" from TARGET, in order: exit 0 if so
  *   echo NAME              answer each "Ping" (int, long) with "Pong" (same items);
  *                          "Quit" ends it (exit 0)
+ *   ping NAME TARGET N     send TARGET N "Ping" (int i, long LONG_MIN or LONG_MAX), one
+ *                          at a time, each answered by "Pong" from TARGET with the same
+ *                          items within 5 s: exit 0 if all were
  *   hold NAME [TARGET]     hold NAME (send TARGET a "Hello" first, if given) until killed
  *
  * Every mode prints "READY NAME PID" once its server is open, and reports
  * connection and disconnection handler calls as "CONNECTED x" /
  * "DISCONNECTED x".  Exit 3: a time limit passed; 1: a check failed; 2: usage.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,6 +148,18 @@ static CmMessageStatus on_ping(CmMessage m, char *sender, char *server) {
   return CmMessageOk;
 }
 
+static int pongs = 0;
+static CmMessageStatus on_pong(CmMessage m, char *sender, char *server) {
+  int i = CmMessageGetInt(m);
+  long l = CmMessageGetLong(m);
+  (void)server;
+  if (strcmp(sender, target) != 0) fail("pong sender", i);
+  if (i != pongs || l != (i % 2 ? LONG_MAX : LONG_MIN)) fail("pong items", i);
+  pongs++;
+  done = 1;
+  return CmMessageBreak;
+}
+
 static CmMessageStatus on_quit(CmMessage m, char *sender, char *server) {
   (void)m; (void)sender; (void)server;
   done = 1;
@@ -170,7 +186,7 @@ static int wait_done(double seconds) {
 int main(int argc, char **argv) {
   const char *mode = argc > 2 ? argv[1] : "";
   CmMessage m;
-  if (argc < 3) { fprintf(stderr, "usage: legacy_peer items|order|echo|hold NAME [TARGET [N]]\n"); return 2; }
+  if (argc < 3) { fprintf(stderr, "usage: legacy_peer items|order|echo|ping|hold NAME [TARGET [N]]\n"); return 2; }
   setvbuf(stdout, NULL, _IOLBF, 0);
   if (argc > 3) { strncpy(target, argv[3], sizeof target - 1); }
   CmConnectInstallConnectionHandler(on_connect);
@@ -203,6 +219,19 @@ int main(int argc, char **argv) {
     CmMessageInstallHandler(on_ping, "Ping");
     CmMessageInstallHandler(on_quit, "Quit");
     while (!done) CmMessageWait();
+  } else if (strcmp(mode, "ping") == 0 && argc == 5) {
+    int i, n = atoi(argv[4]);
+    CmMessageInstallHandler(on_pong, "Pong");
+    for (i = 0; i < n; i++) {
+      CmMessageReset(m);
+      CmMessageSetType(m, "Ping");
+      CmMessagePutInt(m, i);
+      CmMessagePutLong(m, i % 2 ? LONG_MAX : LONG_MIN);
+      done = 0;
+      if (!(i == 0 ? send_retrying(m, target) : CmMessageSend(m, target))) { printf("PING %d not sent\n", i); return 1; }
+      if (!wait_done(5)) { printf("NO PONG %d from %s\n", i, target); return 3; }
+    }
+    printf("PONGS %d\n", pongs);
   } else if (strcmp(mode, "hold") == 0) {
     if (argc > 3) {
       CmMessageSetType(m, "Hello");

@@ -36,11 +36,13 @@ bool Session::Send(const Message& message, std::string_view to) {
     return false;
   }
   Peer& peer = *known;
+  if (peer.foreign) return SendForeign(peer, message);
   // Reading the clock costs ~40 ns on a VM: only a send that waits needs it.
   Clock::time_point deadline{};  // unset: Deliver sets it if it has to wait
   if (peer.address.endpoint.empty()) {
     deadline = Clock::now() + std::chrono::milliseconds(send_timeout_ms_);
     Status s = Resolve(peer);
+    if (s.IsNotFound() && foreign_ && ForeignKnows(peer)) return SendForeign(peer, message);
     if (!s.ok()) {
       CM_WARN("send '%s' to '%s': %s", message.type(), peer.name.c_str(),
               s.IsNotFound() ? "no process of that name is registered" : s.message().c_str());

@@ -30,6 +30,7 @@ struct Peer {
   bool refused = false;   // while suspected: an attempt to connect to it failed
   bool link_reset = false;  // our connection to it went down since it was last found alive
   bool announced = false; // connection handler called, disconnection not yet
+  bool foreign = false;   // a process of the foreign domain (migration mode: foreign_domain.h)
   bool escaped = false;   // handed to the program (a CmConnect): kept until the session closes
   bool was_lost = false;  // its link was lost since it was last up
   uint64_t seq_out = 0;   // last sequence number sent to this incarnation

@@ -26,6 +26,7 @@
 #include "codec/frame.h"
 #include "codec/message.h"
 #include "naming/name_client.h"
+#include "session/foreign_domain.h"
 #include "session/handler_table.h"
 #include "session/peer.h"
 #include "session/peer_table.h"
@@ -75,6 +76,10 @@ class Session {
   // The peer registered as `name` (asks the name server), or nullptr.
   Peer* Reference(const std::string& name);
   void Kill(Peer* peer);
+
+  // Installed by libCm-zmq itself (migration/legacy_domain.h): the tools and
+  // the name server, which share the core, have no foreign domain.
+  static void SetForeignDomainFactory(ForeignDomainFactory factory);
 
   const SessionStats& stats() const { return stats_; }
   // The transport's coalescing counters (transport/dialer.h).
@@ -169,6 +174,13 @@ class Session {
   void QueueEmpty();
   void ReadLastAcks();
 
+  // foreign.cpp: the other domain of migration mode (foreign_domain.h).
+  void StartForeign();
+  void StopForeign();
+  int DispatchForeign();
+  bool SendForeign(Peer& peer, const Message& message);
+  bool ForeignKnows(Peer& peer);
+
   // gaps.cpp: frames held behind a gap in a sender's numbers.
   bool Hold(Peer& peer, uint64_t seq, const char* frame, size_t size);
   void Release(Peer& peer);
@@ -228,6 +240,9 @@ class Session {
   Clock::time_point drained_at_{};  // last time the queue was found empty, while unacked_ waits
   Clock::time_point reregister_at_ = Clock::time_point::max();
   std::vector<zmq_pollitem_t> poll_items_;
+  static ForeignDomainFactory foreign_factory_;
+  std::unique_ptr<ForeignDomain> foreign_;  // migration mode's legacy domain, or none
+  bool foreign_failed_ = false;             // migration mode asked for, and it could not start
 };
 
 }  // namespace cm
