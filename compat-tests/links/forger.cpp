@@ -8,6 +8,10 @@
 //   links_forger names TARGET COUNT
 //       COUNT "Noise" frames to TARGET, each from another made-up name;
 //       prints "SENT <n>".
+//   links_forger version TARGET SECONDS
+//       one "Data" frame to TARGET written as protocol 3 (a later release),
+//       with our own listener as its reply address; prints "REFUSED <text>"
+//       for each cm:refused that comes back within SECONDS.
 //   links_forger pings TARGET COUNT
 //       COUNT cm:ping frames to TARGET, each from another made-up name whose
 //       reply address nobody answers; prints "SENT <n>".
@@ -104,6 +108,35 @@ int main(int argc, char** argv) {
       }
     }
     std::printf("STOLEN %ld\n", stolen);
+    return 0;
+  }
+  if (mode == "version") {
+    zmq::socket_t in(context, zmq::socket_type::dealer);
+    std::string incarnation = "f1f1f1f1" + std::to_string(getpid());
+    in.set(zmq::sockopt::routing_id, incarnation);
+    in.bind("tcp://127.0.0.1:*");
+    std::string reply_to = in.get(zmq::sockopt::last_endpoint) + "#" + incarnation;
+    Message data;
+    data.SetType("Data");
+    data.PutInt(3);
+    std::string self = "future-" + std::to_string(getpid());
+    Envelope env;
+    env.sender = self;
+    env.reply_to = reply_to;
+    env.seq = 1;
+    env.version = 3;
+    if (!send(env, data)) return 6;
+    in.set(zmq::sockopt::rcvtimeo, 100);
+    auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(std::atof(argv[3]));
+    while (std::chrono::steady_clock::now() < end) {
+      zmq::message_t m;
+      if (!in.recv(m)) continue;
+      Envelope e;
+      Message got;
+      if (DecodeCopy(static_cast<const char*>(m.data()), m.size(), &e, &got).ok() &&
+          got.type_string() == kRefusedType)
+        std::printf("REFUSED %s\n", DescribeRefusal(e.sender, got).c_str());
+    }
     return 0;
   }
   if (mode == "names") {

@@ -25,6 +25,28 @@ constexpr size_t kMaxPendingReplies = 64;
 
 }  // namespace
 
+// A frame of a protocol version this library does not read: logged here,
+// and answered with cm:refused (at most once a second per sender), which
+// every version reads, so that its sender's log says it too.
+void Session::RefuseVersion(const Envelope& env, const Status& why) {
+  ++stats_.malformed;
+  Peer* peer = env.sender.empty() || env.sender == name_ ? nullptr : PeerNamed(env.sender);
+  if (peer == nullptr) {
+    static Clock::time_point last_log;
+    if (Every(&last_log)) CM_WARN("%s", why.message().c_str());
+    return;
+  }
+  auto now = Clock::now();
+  if (now - peer->refused_at < std::chrono::seconds(1)) return;
+  peer->refused_at = now;
+  CM_WARN("%s", why.message().c_str());
+  Address from;  // only a peer not yet known takes the frame's address (no forged move)
+  if (peer->address.endpoint.empty() && Address::Parse(env.reply_to, &from)) SetAddress(*peer, from);
+  auto refusal = std::make_unique<Message>();
+  MakeRefusal(env, refusal.get());
+  Reply(*peer, kRefusedType, std::move(refusal));
+}
+
 // The library's own answers never hold up dispatch for long: a sender
 // whose reply address does not answer (it left, or the frame was forged)
 // must not freeze the process.  An answer that cannot go at once may wait
@@ -80,7 +102,9 @@ bool Session::HandleBuiltin(Message& message, Peer& sender) {
   const std::string& type = message.type_string();
   auto reply_owner = std::make_unique<Message>();
   Message& reply = *reply_owner;
-  if (type == "cm:sync") {
+  if (type == kRefusedType) {
+    CM_WARN("%s", DescribeRefusal(sender.name, message).c_str());
+  } else if (type == "cm:sync") {
     // Nothing to do: its number did the work (CheckSuspects, Hold).
   } else if (type == "cm:ping") {
     Reply(sender, "cm:pong", std::move(reply_owner));

@@ -129,6 +129,10 @@ int Session::DispatchOne(int wait_ms) {
   const char* frame_start = static_cast<const char*>(inbox_.frame.data()) + inbox_at_;
   Status s = decoder_.DecodeFirst(frame_start, inbox_size_ - inbox_at_, &used, &env, &message);
   inbox_at_ += used;
+  if (s.IsUnsupported()) {  // another protocol version: said to both sides (docs/versions.md)
+    RefuseVersion(env, s);
+    return 1;
+  }
   if (!s.ok() || env.sender.empty()) {
     ++stats_.malformed;
     if (Every(&last_malformed_log))

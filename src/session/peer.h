@@ -31,7 +31,8 @@ struct Peer {
   bool link_reset = false;  // our connection to it went down since it was last found alive
   bool announced = false; // connection handler called, disconnection not yet
   bool foreign = false;   // a process of the foreign domain (migration mode: foreign_domain.h)
-  bool escaped = false;   // handed to the program (a CmConnect): kept until the session closes
+  bool escaped = false;
+  std::chrono::steady_clock::time_point refused_at{};  // last cm:refused sent to it (RefuseVersion)   // handed to the program (a CmConnect): kept until the session closes
   bool was_lost = false;  // its link was lost since it was last up
   uint64_t seq_out = 0;   // last sequence number sent to this incarnation
   uint64_t seq_in = 0;    // last sequence number received from it

@@ -16,6 +16,7 @@
 #include "session/timing.h"
 #include "util/log.h"
 #include "util/open_files.h"
+#include "util/version.h"
 
 namespace cm {
 namespace {
@@ -92,7 +93,8 @@ Status Session::StartListening() {
   }
   address_text_ = listener_->address().ToString();
   dialer_ = std::make_unique<Dialer>(listener_->address().incarnation, domain_.security,
-                                     NotTurnedOff("CM_COALESCE"));  // "0": every message alone
+                                     // "0": every message alone; protocol 1 has one frame per part
+                                     NotTurnedOff("CM_COALESCE") && WriteProtocolVersion() >= 2);
   names_ = std::make_unique<NameClient>(domain_, listener_->address().incarnation);
   if (name_.empty()) name_ = host_ + "_" + std::to_string(getpid());
   names_->set_sender(name_);

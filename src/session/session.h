@@ -153,6 +153,7 @@ class Session {
   bool HandleBuiltin(Message& message, Peer& sender);  // true if it was one
   void Reply(Peer& to, const char* type, std::unique_ptr<Message> reply);
   void RetryReplies();
+  void RefuseVersion(const Envelope& env, const Status& why);
 
   // acks.cpp: acknowledgement accounting (unacked.h, send_window.h).
   void SendAcks();
