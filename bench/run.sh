@@ -5,6 +5,9 @@
 #   bash bench/run.sh            build into build/ (or $BUILD), run, write bench/BENCHMARKS.md
 #   bash bench/run.sh --help     the driver's options; any option is passed on to it
 #
+# Section 7 of bench/BENCHMARKS.md (migration mode) is written by bench/migration.sh
+# and kept here as it was.
+#
 # Takes a few minutes on 2 CPUs.  Everything it starts (the name server, the
 # peers, 500 registered processes) is in one process group, killed on exit,
 # on Ctrl-C and on failure.
@@ -13,7 +16,7 @@ cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 
 if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
-  sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
   [[ -x "$BUILD/bin/cm_bench" ]] && "$BUILD/bin/cm_bench" --help
   exit 0
 fi
@@ -40,6 +43,9 @@ for arg in "$@"; do
   case "$arg" in --output|--output=*|-o*) output=() ;; esac
 done
 
+# Section 7 is written by bench/migration.sh, not by the driver: kept as it is.
+kept=$(sed -n '/^<!-- bench\/migration.sh: begin/,/^<!-- bench\/migration.sh: end/p' bench/BENCHMARKS.md 2>/dev/null || true)
+
 # The driver leads its own process group, so that one kill ends everything
 # it started, whatever state it is in.
 setsid "$BUILD/bin/cm_bench" "${output[@]}" --revision "$revision" --command "bash bench/run.sh${*:+ $*}" "$@" &
@@ -47,3 +53,4 @@ driver=$!
 trap 'kill -KILL -- "-$driver" 2>/dev/null || true' EXIT
 trap 'exit 130' INT TERM
 wait "$driver"
+if [[ -n "$kept" && ${#output[@]} -gt 0 ]]; then printf '\n%s\n' "$kept" >>bench/BENCHMARKS.md; fi

@@ -9,7 +9,8 @@
  * text; the first good Hello from a member counts it, a second is a
  * duplicate.  Prints (line-buffered, for the driver to poll):
  *   READY NAME PID
- *   ALL COUNT after S s (first Hello to last: S s)     once every member is counted
+ *   ALL COUNT after S s (first Hello to last: S s) at T   once every member is counted
+ *              (T: CLOCK_MONOTONIC, as in the members' TIMES lines)
  * Messages it takes:
  *   "StopAll"  send "Quit" to every member counted (a send that returns 0
  *              is tried again, up to 3 passes a second apart); prints
@@ -92,8 +93,8 @@ static CmMessageStatus on_hello(CmMessage message, char *sender, char *serverNam
   }
   if (distinct == count && !all_printed) {
     all_printed = 1;
-    printf("ALL %d after %.3f s (first Hello to last: %.3f s)\n", count, now - started,
-           last_hello - first_hello);
+    printf("ALL %d after %.3f s (first Hello to last: %.3f s) at %.6f\n", count, now - started,
+           last_hello - first_hello, now);
   }
   return CmMessageOk;
 }
