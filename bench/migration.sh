@@ -9,7 +9,7 @@
 #
 # BUILD (default build) is built first: the targets below only.  Settings:
 # IDLE_SECONDS (10), ROUNDS (10), COUNT per round, target and shape (1000),
-# PAUSE_MS (5).  About a minute with the defaults.
+# PAUSE_MS (5).  About three minutes with the defaults (the pauses are most of it).
 #
 # Two name servers on free loopback ports: ours, and the legacy domain's
 # (the stand-in legacy library, build/legacy-standin/libcm.so, against our
@@ -37,6 +37,8 @@ COUNT=${COUNT:-1000}
 PAUSE_MS=${PAUSE_MS:-5}
 WRITE=0
 [[ "${1:-}" == "--write" ]] && WRITE=1
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+T_START=$(date +%s)
 
 cmake --build "$BUILD" -j"$(nproc)" --target CmNameServer cm-legacy-companion cm-legacy-standin \
   legacy_mig_peer relinked_mig_peer cm_bench_migration_ping >/dev/null
@@ -46,11 +48,14 @@ STANDIN=$(readlink -f "$BUILD/legacy-standin/libcm.so")
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/cm-migration-bench.XXXXXX")
 PIDS=()
 cleanup() {
-  [[ ${#PIDS[@]} -gt 0 ]] && kill -TERM "${PIDS[@]}" 2>/dev/null
+  local status=$?
+  set +e
+  kill -TERM "${PIDS[@]}" 2>/dev/null
   sleep 0.3
-  [[ ${#PIDS[@]} -gt 0 ]] && kill -KILL "${PIDS[@]}" 2>/dev/null
+  kill -KILL "${PIDS[@]}" 2>/dev/null
   wait 2>/dev/null
   rm -rf "$WORK"
+  exit "$status"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -181,7 +186,7 @@ SECTION=$(cat <<EOF
 <!-- bench/migration.sh: begin (written by bench/migration.sh --write; bench/run.sh keeps it) -->
 ## 7. Migration mode: what it costs one relinked process
 
-Written by \`BUILD=$BUILD bash bench/migration.sh --write\` (not by \`cm_bench\`), $(date -u '+%Y-%m-%d %H:%M UTC'), revision $revision, build type ${build_type:-default}, $(nproc) CPUs, load average at the end $(cut -d' ' -f1-3 /proc/loadavg).  Legacy side: the stand-in legacy library (\`legacy-standin/libcm.so\`, our own C API built a second time) with its own CmNameServer; docs/migration.md.  Idle: each process registered and asleep in \`CmMessageWait\`, measured together over ${IDLE_SECONDS} s after 2 s to settle; VmRSS counts shared libraries' resident pages in each process, RssAnon is the process's own.
+Written by \`BUILD=$BUILD bash bench/migration.sh --write\` (not by \`cm_bench\`), $(date -u '+%Y-%m-%d %H:%M UTC'), revision $revision, build type ${build_type:-default}, $(nproc) CPUs, $(($(date +%s) - T_START)) s; load average (1, 5, 15 min) at start $LOAD_START, at end $(cut -d' ' -f1-3 /proc/loadavg).  Legacy side: the stand-in legacy library (\`legacy-standin/libcm.so\`, our own C API built a second time) with its own CmNameServer; docs/migration.md.  Idle: each process registered and asleep in \`CmMessageWait\`, measured together over ${IDLE_SECONDS} s after 2 s to settle; VmRSS counts shared libraries' resident pages in each process, RssAnon is the process's own.
 
 $IDLE_TABLE
 
