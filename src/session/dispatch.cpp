@@ -173,7 +173,9 @@ int Session::DispatchOne(int wait_ms) {
     int fd = Listener::SourceFd(inbox_.frame);
     if (fd >= 0) peer.inbound_fd = fd;
   }
-  if (env.seq != 0 && !stale) {
+  // Numbers say something only with the incarnation they belong to: a
+  // frame without a reply address (a raw or foreign one) is taken as it is.
+  if (env.seq != 0 && !stale && !env.reply_to.empty()) {
     if (peer.seq_in != 0 && env.seq > peer.seq_in + 1) {
       // A gap: this one waits for the numbers before it (Hold).
       if (Hold(peer, env.seq, frame_start, used)) return 1;
