@@ -35,17 +35,8 @@ void Session::SendAcks() {
 // 0: it is not one of the pair's messages, and is itself never acknowledged.
 bool Session::SendAck(Peer& peer) {
   if (peer.seq_in == peer.seq_acked || peer.address.endpoint.empty()) return true;
-  Message ack;
-  ack.SetType("cm:ack");
-  ack.PutLong(static_cast<long>(peer.seq_in));
-  if (peer.lost_told > 0) ack.PutLong(static_cast<long>(peer.lost_told));
-  Envelope env;
-  env.sender = name_;
-  env.reply_to = address_text_;
-  zmq::message_t frame = EncodeFrame(env, ack);
-  switch (dialer_->Send(peer.address, frame)) {
+  switch (ProbeAck(peer)) {
     case Dialer::SendResult::kSent:
-      peer.seq_acked = peer.seq_in;
       return true;
     case Dialer::SendResult::kNotConnected:  // it only sent to us so far
       dialer_->Connect(peer.address.endpoint);
@@ -54,6 +45,23 @@ bool Session::SendAck(Peer& peer) {
       return false;
   }
   return false;
+}
+
+// An acknowledgement of what we dispatched from `peer` (and of what we
+// counted lost of it), sent now or never; also the probe of a suspect
+// (links.cpp): only its incarnation takes it.
+Dialer::SendResult Session::ProbeAck(Peer& peer) {
+  Message ack;
+  ack.SetType("cm:ack");
+  ack.PutLong(static_cast<long>(peer.seq_in));
+  if (peer.lost_told > 0) ack.PutLong(static_cast<long>(peer.lost_told));
+  Envelope env;
+  env.sender = name_;
+  env.reply_to = address_text_;
+  zmq::message_t frame = EncodeFrame(env, ack);
+  Dialer::SendResult r = dialer_->Send(peer.address, frame);
+  if (r == Dialer::SendResult::kSent) peer.seq_acked = peer.seq_in;
+  return r;
 }
 
 // An ack counts for the incarnation that sent it (its reply_to), whether we

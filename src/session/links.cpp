@@ -137,20 +137,6 @@ void Session::CheckSuspects() {
   suspects_.resize(kept);
 }
 
-// An acknowledgement of what we dispatched from `peer`, sent now or never.
-Dialer::SendResult Session::ProbeAck(Peer& peer) {
-  Message ack;
-  ack.SetType("cm:ack");
-  ack.PutLong(static_cast<long>(peer.seq_in));
-  if (peer.lost_told > 0) ack.PutLong(static_cast<long>(peer.lost_told));
-  Envelope env;
-  env.sender = name_;
-  env.reply_to = address_text_;
-  zmq::message_t frame = EncodeFrame(env, ack);
-  Dialer::SendResult r = dialer_->Send(peer.address, frame);
-  if (r == Dialer::SendResult::kSent) peer.seq_acked = peer.seq_in;
-  return r;
-}
 
 void Session::LinkLost(Peer& peer) {
   peer.suspect_since = Clock::time_point{};

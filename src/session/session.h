@@ -137,7 +137,6 @@ class Session {
   void ProcessLinkEvents();
   void Suspect(Peer& peer);
   void CheckSuspects();
-  Dialer::SendResult ProbeAck(Peer& peer);
   void LinkLost(Peer& peer);
   void Announce(Peer& peer) {  // inline: every send and every message asks, rarely has work
     if (peer.announced) return;
@@ -158,6 +157,7 @@ class Session {
   // acks.cpp: acknowledgement accounting (unacked.h, send_window.h).
   void SendAcks();
   bool SendAck(Peer& peer);
+  Dialer::SendResult ProbeAck(Peer& peer);  // an ack now or never; also a suspect's probe
   void Acknowledged(const Envelope& env, Message& ack);
   void NoteUnacked(Peer& peer);
   // Acknowledgements owed go out, at most every kIdleAckMs: before a receive
