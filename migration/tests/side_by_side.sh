@@ -78,16 +78,20 @@ wait_ready l-victim
 victim=$READY_PID   # the program's own pid (PID_OF is its `timeout`'s)
 relinked r-watch hold Rk Lk
 saw r-watch "CONNECTED Lk" || fail "relinked Rk never connected to legacy Lk"
+killed_at=$(date +%s.%N)
 kill -KILL "$victim"
 saw r-watch "DISCONNECTED Lk" 4 || fail "relinked Rk did not see legacy Lk die within 4 s"
+echo "relinked Rk saw legacy Lk's death after $(echo "$(date +%s.%N) - $killed_at" | bc) s (at most 0.1 s late)"
 legacy l-watch hold Lw
 wait_ready l-watch
 relinked r-victim hold Rv Lw
 wait_ready r-victim
 victim=$READY_PID
 saw l-watch "CONNECTED Rv" || fail "legacy Lw never saw relinked Rv"
+killed_at=$(date +%s.%N)
 kill -KILL "$victim"
 saw l-watch "DISCONNECTED Rv" 4 || fail "legacy Lw did not see relinked Rv die within 4 s"
+echo "legacy Lw saw relinked Rv's death after $(echo "$(date +%s.%N) - $killed_at" | bc) s (at most 0.1 s late)"
 
 echo "==== each name server killed and restarted: requests flow again"
 restart_nameserver LEGACY_NS_PID "$LEGACY_NS" legacy-ns-restart.log
