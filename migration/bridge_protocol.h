@@ -32,6 +32,15 @@ constexpr const char kClose[] = "close";    // []            -> result 1
 constexpr const char kSend[] = "send";      // [to] + frame  -> result 1 / 0 (the legacy send's own answer)
 constexpr const char kLookup[] = "lookup";  // [name]        -> result 1 known / 0 unknown
 constexpr const char kQuit[] = "quit";      // []            (no result: the companion closes and exits)
+// [to, type, timeout_ms] -> result 1, "", text... (every text item of the
+// first message that comes back from `to`) / 0 + reason.  The companion
+// sends `to` a legacy message of `type` without items (legacy CmMessageSend)
+// and waits, at most timeout_ms, inside its legacy wait, for a message whose
+// sender is `to`.  How the legacy name server is asked NSGetNames and
+// NSGetConnects (docs/migration.md, "Listing both worlds").  Added without
+// a version change: the layout is the same, and a companion that does not
+// know it answers status 0 "unknown request".
+constexpr const char kAsk[] = "ask";
 // Replies and events, companion -> R.
 constexpr const char kResult[] = "result";              // [status, reason]
 constexpr const char kHello[] = "hello";                // [pid, token, library, domain]

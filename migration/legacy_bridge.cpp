@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 #include <vector>
@@ -234,6 +235,43 @@ bool LegacyBridge::Knows(const std::string& name, int timeout_ms) {
   Status s = Request(bridge::Packet(bridge::kLookup).Add(name), nullptr, timeout_ms, &result);
   if (!s.ok()) CM_WARN("legacy bridge: lookup of '%s': %s", name.c_str(), s.message().c_str());
   return s.ok() && result.Number(0) == 1;
+}
+
+std::string LegacyNameServerTask() {
+  const char* task = std::getenv("CM_LEGACY_NAMESERVER_TASK");
+  return task != nullptr && *task != '\0' ? task : "NameServer";
+}
+
+Status LegacyBridge::Ask(const std::string& to, const std::string& type, std::vector<std::string>* texts,
+                         int timeout_ms) {
+  texts->clear();
+  bridge::Packet result;
+  // The companion waits timeout_ms for the answer; its current legacy wait
+  // (a slice) and the way back come on top.
+  Status s = Request(bridge::Packet(bridge::kAsk).Add(to).Add(type).Add(static_cast<int64_t>(timeout_ms)), nullptr,
+                     timeout_ms + 2000, &result);
+  if (!s.ok()) return s;
+  if (result.Number(0) != 1) {
+    if (result.Text(1).rfind("unknown request", 0) == 0)
+      return Status::Unavailable("the legacy companion is from an older build (it does not know '" +
+                                 std::string(bridge::kAsk) + "')");
+    return Status::Unavailable(result.Text(1));
+  }
+  for (size_t k = 2; k < result.args.size(); ++k) texts->push_back(result.Text(k));
+  return Status::Ok();
+}
+
+Status LegacyBridge::Names(const std::string& task, std::vector<std::string>* names, int timeout_ms) {
+  return Ask(task, "NSGetNames", names, timeout_ms);
+}
+
+Status LegacyBridge::Connects(const std::string& task, std::vector<std::pair<std::string, std::string>>* pairs,
+                              int timeout_ms) {
+  pairs->clear();
+  std::vector<std::string> texts;
+  Status s = Ask(task, "NSGetConnects", &texts, timeout_ms);
+  for (size_t k = 0; s.ok() && k + 1 < texts.size(); k += 2) pairs->emplace_back(texts[k], texts[k + 1]);
+  return s;
 }
 
 bool LegacyBridge::Next(BridgeEvent* event) {

@@ -28,6 +28,8 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <zmq.hpp>
 
@@ -37,6 +39,10 @@
 #include "util/status.h"
 
 namespace cm {
+
+// The legacy name server's task name: $CM_LEGACY_NAMESERVER_TASK, else
+// "NameServer" (the legacy daemon's older name; a site confirms it).
+std::string LegacyNameServerTask();
 
 enum class BridgeEventKind { kDeliver, kConnected, kDisconnected, kGone };
 
@@ -70,6 +76,20 @@ class LegacyBridge {
   int Send(const Message& message, const std::string& to, int timeout_ms);
   // Whether the legacy domain knows `name` (legacy CmConnectGetReference).
   bool Knows(const std::string& name, int timeout_ms);
+
+  // Asks the legacy task `to` (e.g. the legacy name server) a question: a
+  // legacy message of `type` without items, sent by the companion's legacy
+  // CmMessageSend; `texts` gets every text item of the first message that
+  // comes back from `to` within timeout_ms (the layout of legacy answers is
+  // not documented: texts are what we take).  Fails with a Status that says
+  // why: not delivered, no answer in time, an old companion.
+  Status Ask(const std::string& to, const std::string& type, std::vector<std::string>* texts, int timeout_ms);
+  // The legacy domain's names: Ask(task, "NSGetNames"), every text a name.
+  // `task` is the legacy name server's task name (LegacyNameServerTask()).
+  Status Names(const std::string& task, std::vector<std::string>* names, int timeout_ms);
+  // Who sends to whom there: Ask(task, "NSGetConnects"), the texts taken
+  // two by two as (from, to); an odd last one is dropped.
+  Status Connects(const std::string& task, std::vector<std::pair<std::string, std::string>>* pairs, int timeout_ms);
 
   // Next event without waiting; false when none.
   bool Next(BridgeEvent* event);

@@ -1,10 +1,17 @@
 // cm names, cm connects: what the name server knows of the domain, each in
-// one request.
+// one request.  In migration mode (CM_LEGACY_LIBRARY set) also what the
+// legacy domain's name server knows, asked through a legacy companion
+// (docs/migration.md, "Listing both worlds"), each entry marked new, legacy
+// or both.
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <map>
+#include <set>
 
+#include "bridge_config.h"
 #include "commands.h"
+#include "legacy_bridge.h"
 #include "output.h"
 
 namespace cmtool {
@@ -14,7 +21,9 @@ const CommandHelp kNamesHelp = {
     "names", "cm names [--json] [--domain NAME]",
     "List every process registered in the domain: name, host, pid, address\n"
     "(where it listens) and uptime (since it registered), sorted by name.\n"
-    "One request to the name server.",
+    "One request to the name server.  In migration mode (CM_LEGACY_LIBRARY set)\n"
+    "the legacy domain's names too, asked of its name server through a legacy\n"
+    "companion, with a column WORLD: new, legacy or both.",
     "  cm names\n"
     "  cm names --domain Conda\n"
     "  cm names --json | python3 -m json.tool\n"};
@@ -23,13 +32,41 @@ const CommandHelp kConnectsHelp = {
     "connects", "cm connects [--dot | --json] [--domain NAME]   (also: cm connections)",
     "Who sends to whom: one line per (sender, receiver) pair with the number of\n"
     "messages sent, as registered processes report them (about once a second).\n"
-    "--dot prints a Graphviz graph.  One request to the name server.",
+    "--dot prints a Graphviz graph.  One request to the name server.  In\n"
+    "migration mode (CM_LEGACY_LIBRARY set) the legacy domain's pairs too\n"
+    "(without counts), with a column WORLD: new, legacy or both.",
     "  cm connects\n"
     "  cm connects --dot | dot -Tpng > domain.png\n"
     "  cm connects --json\n"};
 
 // DOT identifiers are quoted; quotes and backslashes inside are escaped.
 std::string DotId(const std::string& text) { return JsonString(text); }
+
+// How long the legacy name server gets to answer.
+constexpr int kLegacyAnswerTimeoutMs = 3000;
+
+// Migration mode: a companion of our own (the one relinked processes use),
+// or nullptr when CM_LEGACY_LIBRARY is not set.  Failure(kExitNameServer)
+// when it cannot start: a list without the legacy side would mark every
+// relinked process "new".
+std::unique_ptr<cm::LegacyBridge> StartLegacyBridge() {
+  cm::BridgeConfig config = cm::BridgeConfig::FromEnvironment();
+  if (!config.enabled) return nullptr;
+  std::unique_ptr<cm::LegacyBridge> bridge;
+  cm::Status s = cm::LegacyBridge::Start(config, &bridge);
+  if (!s.ok())
+    Fail(kExitNameServer, "migration mode (CM_LEGACY_LIBRARY is set): cannot reach the legacy domain: " + s.message() +
+                              " (unset CM_LEGACY_LIBRARY to list only this domain)");
+  return bridge;
+}
+
+void CheckLegacy(const cm::Status& s, const std::string& task, const char* question) {
+  if (!s.ok())
+    Fail(kExitNameServer, "the legacy name server (task '" + task + "', CM_LEGACY_NAMESERVER_TASK) did not answer " +
+                              question + ": " + s.message() + " (unset CM_LEGACY_LIBRARY to list only this domain)");
+}
+
+const char* World(bool ours, bool legacy) { return ours && legacy ? "both" : legacy ? "legacy" : "new"; }
 
 }  // namespace
 
@@ -46,6 +83,48 @@ int RunNames(const Args& args) {
   std::sort(records.begin(), records.end(),
             [](const cm::NameRecord& a, const cm::NameRecord& b) { return a.name < b.name; });
   int64_t now = static_cast<int64_t>(std::time(nullptr));
+  if (auto bridge = StartLegacyBridge()) {
+    std::string task = cm::LegacyNameServerTask();
+    std::vector<std::string> legacy_names;
+    CheckLegacy(bridge->Names(task, &legacy_names, kLegacyAnswerTimeoutMs), task, "NSGetNames");
+    bridge.reset();
+    std::set<std::string> legacy(legacy_names.begin(), legacy_names.end());
+    // name -> our record (nullptr: only in the legacy domain)
+    std::map<std::string, const cm::NameRecord*> all;
+    for (const cm::NameRecord& r : records) all[r.name] = &r;
+    for (const std::string& n : legacy) all.emplace(n, nullptr);
+    if (cli.Has("json")) {
+      std::printf("[");
+      bool first = true;
+      for (const auto& [name, r] : all) {
+        const char* world = World(r != nullptr, legacy.count(name) != 0);
+        if (r != nullptr)
+          std::printf("%s\n  {\"name\": %s, \"host\": %s, \"pid\": %d, \"address\": %s, \"started\": %lld, "
+                      "\"uptime\": %lld, \"world\": \"%s\"}",
+                      first ? "" : ",", JsonString(name).c_str(), JsonString(r->host).c_str(), r->pid,
+                      JsonString(r->address).c_str(), static_cast<long long>(r->started),
+                      static_cast<long long>(std::max<int64_t>(0, now - r->started)), world);
+        else
+          std::printf("%s\n  {\"name\": %s, \"host\": null, \"pid\": null, \"address\": null, \"started\": null, "
+                      "\"uptime\": null, \"world\": \"%s\"}",
+                      first ? "" : ",", JsonString(name).c_str(), world);
+        first = false;
+      }
+      std::printf("%s]\n", all.empty() ? "" : "\n");
+      return kExitOk;
+    }
+    Table table({"NAME", "HOST", "PID", "ADDRESS", "UPTIME", "WORLD"}, {false, false, true, false, true, false});
+    for (const auto& [name, r] : all) {
+      const char* world = World(r != nullptr, legacy.count(name) != 0);
+      if (r != nullptr)
+        table.Add({Printable(name), Printable(r->host), std::to_string(r->pid), Printable(r->address),
+                   FormatDuration(now - r->started), world});
+      else
+        table.Add({Printable(name), "-", "-", "-", "-", world});
+    }
+    table.Print(stdout);
+    return kExitOk;
+  }
   if (cli.Has("json")) {
     std::printf("[");
     for (size_t i = 0; i < records.size(); ++i) {
@@ -83,6 +162,41 @@ int RunConnects(const Args& args) {
   std::sort(records.begin(), records.end(), [](const cm::ConnectRecord& a, const cm::ConnectRecord& b) {
     return a.from != b.from ? a.from < b.from : a.to < b.to;
   });
+  if (auto bridge = StartLegacyBridge()) {
+    std::string task = cm::LegacyNameServerTask();
+    std::vector<std::pair<std::string, std::string>> legacy_pairs;
+    CheckLegacy(bridge->Connects(task, &legacy_pairs, kLegacyAnswerTimeoutMs), task, "NSGetConnects");
+    bridge.reset();
+    std::set<std::pair<std::string, std::string>> legacy(legacy_pairs.begin(), legacy_pairs.end());
+    // (from, to) -> our record (nullptr: only in the legacy domain, no count)
+    std::map<std::pair<std::string, std::string>, const cm::ConnectRecord*> all;
+    for (const cm::ConnectRecord& r : records) all[{r.from, r.to}] = &r;
+    for (const auto& p : legacy) all.emplace(p, nullptr);
+    auto count = [](const cm::ConnectRecord* r) { return r ? std::to_string(r->messages) : std::string(); };
+    if (cli.Has("dot")) {
+      std::printf("digraph %s {\n  rankdir=LR;\n  node [shape=box];\n", DotId("cm " + domain.name).c_str());
+      for (const auto& [p, r] : all)
+        std::printf("  %s -> %s [label=\"%s\"%s];\n", DotId(p.first).c_str(), DotId(p.second).c_str(), count(r).c_str(),
+                    r ? "" : ", style=dashed");
+      std::printf("}\n");
+    } else if (cli.Has("json")) {
+      std::printf("[");
+      bool first = true;
+      for (const auto& [p, r] : all) {
+        std::printf("%s\n  {\"from\": %s, \"to\": %s, \"messages\": %s, \"world\": \"%s\"}", first ? "" : ",",
+                    JsonString(p.first).c_str(), JsonString(p.second).c_str(), r ? count(r).c_str() : "null",
+                    World(r != nullptr, legacy.count(p) != 0));
+        first = false;
+      }
+      std::printf("%s]\n", all.empty() ? "" : "\n");
+    } else {
+      Table table({"FROM", "TO", "MESSAGES", "WORLD"}, {false, false, true, false});
+      for (const auto& [p, r] : all)
+        table.Add({Printable(p.first), Printable(p.second), r ? count(r) : "-", World(r != nullptr, legacy.count(p) != 0)});
+      table.Print(stdout);
+    }
+    return kExitOk;
+  }
   if (cli.Has("dot")) {
     std::printf("digraph %s {\n  rankdir=LR;\n  node [shape=box];\n", DotId("cm " + domain.name).c_str());
     for (const cm::ConnectRecord& r : records)

@@ -178,6 +178,38 @@ CmMessageStatus Companion::OnLegacyMessage(CmMessage message, char* sender, char
   self->delivered_at_ = std::chrono::steady_clock::now();
   std::string from = sender ? sender : "";
   Status s = FromLegacy(self->api_, message, &self->out_);
+  if (!self->ask_from_.empty() && from == self->ask_from_ && !self->asked_answered_) {
+    // The answer to our `ask`: its texts, whatever else it holds (its layout
+    // is not documented).  Not forwarded: R did not open this exchange.
+    self->asked_answered_ = true;
+    self->ask_texts_.clear();
+    if (!s.ok()) {
+      self->Say(LogLevel::kWarn, "the answer '%s' from legacy '%s' does not read: %s", self->out_.type(), from.c_str(),
+                s.message().c_str());
+      return CmMessageBreak;
+    }
+    Message& m = self->out_;
+    m.Rewind();
+    while (m.cursor() < m.items().size()) {
+      switch (m.PeekKind()) {
+        case ItemKind::kText: {
+          const char* t = m.GetText();
+          if (t != nullptr) self->ask_texts_.emplace_back(t);
+          break;
+        }
+        case ItemKind::kChar: m.GetChar(); break;
+        case ItemKind::kShort: m.GetShort(); break;
+        case ItemKind::kInt: m.GetInt(); break;
+        case ItemKind::kLong: m.GetLong(); break;
+        case ItemKind::kFloat: m.GetFloat(); break;
+        case ItemKind::kDouble: m.GetDouble(); break;
+        case ItemKind::kBytes: { size_t n = 0; m.GetBytes(&n); break; }
+        case ItemKind::kArray: { ArrayKind k; size_t n = 0; m.GetArray(&k, &n); break; }
+        default: m.Rewind(); return CmMessageBreak;  // cannot happen: FromLegacy read it
+      }
+    }
+    return CmMessageBreak;
+  }
   if (!s.ok()) {
     self->Say(LogLevel::kWarn, "message '%s' from legacy '%s' not relayed: %s", self->out_.type(), from.c_str(),
               s.message().c_str());
@@ -270,12 +302,45 @@ void Companion::Handle(const bridge::Packet& request, zmq::message_t& frame) {
   } else if (op == bridge::kLookup) {
     bool known = api_.GetReference(const_cast<char*>(request.Text(0).c_str())) != nullptr;
     Reply(request.id, known ? 1 : 0, "");
+  } else if (op == bridge::kAsk) {
+    Ask(request);
   } else if (op == bridge::kQuit) {
     stop_ = true;
   } else {
     Say(LogLevel::kWarn, "unknown request '%s' from the relinked process: answered with status 0", op.c_str());
     Reply(request.id, 0, "unknown request '" + op + "'");
   }
+}
+
+void Companion::Ask(const bridge::Packet& request) {
+  using Clock = std::chrono::steady_clock;
+  const std::string& to = request.Text(0);
+  const std::string& type = request.Text(1);
+  int64_t timeout_ms = std::max<int64_t>(1, std::min<int64_t>(request.Number(2, 2000), 60000));
+  if (to.empty() || type.empty()) return Reply(request.id, 0, "ask: a legacy task and a message type are needed");
+  api_.Reset(scratch_);
+  api_.SetType(scratch_, const_cast<char*>(type.c_str()));
+  if (api_.Send(scratch_, const_cast<char*>(to.c_str())) != 1)
+    return Reply(request.id, 0, "the legacy CmMessageSend of '" + type + "' to '" + to +
+                                    "' returned 0 (is that task running in the legacy domain?)");
+  ask_from_ = to;
+  asked_answered_ = false;
+  ask_texts_.clear();
+  auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (!asked_answered_ && !stop_ && !g_stop_requested) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    if (left <= 0) break;
+    api_.WaitWithTimeout(std::min<int64_t>(left, 20) / 1000.0);
+  }
+  ask_from_.clear();
+  if (!asked_answered_)
+    return Reply(request.id, 0, "legacy '" + to + "' did not answer '" + type + "' within " +
+                                    std::to_string(timeout_ms) + " ms");
+  bridge::Packet result(bridge::kResult, request.id);
+  result.Add(int64_t{1}).Add(std::string());
+  for (std::string& t : ask_texts_) result.Add(std::move(t));
+  ask_texts_.clear();
+  Forward(result, nullptr);
 }
 
 }  // namespace cm

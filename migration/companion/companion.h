@@ -28,6 +28,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <zmq.hpp>
 
@@ -72,6 +73,7 @@ class Companion {
   bool ServiceParent(int wait_us);  // true if R asked anything; waits for a first request up to wait_us
   void Handle(const bridge::Packet& request, zmq::message_t& frame);
   void Reply(uint64_t id, int status, const std::string& reason);
+  void Ask(const bridge::Packet& request);
   bool ParentGone();
 
   CompanionOptions options_;
@@ -88,6 +90,11 @@ class Companion {
   CmMessage scratch_ = nullptr;  // the legacy message every send is written into
   Message in_, out_;
   std::string open_name_;
+  // An `ask` in progress: the legacy task whose answer the handler keeps
+  // (instead of forwarding it to R), and what it kept.
+  std::string ask_from_;
+  bool asked_answered_ = false;
+  std::vector<std::string> ask_texts_;
 };
 
 }  // namespace cm
