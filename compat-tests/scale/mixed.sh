@@ -56,21 +56,7 @@ unset CMDOMAIN CMDOMAIN_DATABASE CMMGR CMROOT CM_HOST CM_NAMESERVER CM_LOG CM_SE
 unset CM_LEGACY_LIBRARY CM_LEGACY_DOMAIN CM_LEGACY_DOMAINS_FILE CM_LEGACY_NAMESERVER CM_LEGACY_COMPANION
 unset CM_LEGACY_SLICE_MS CM_LEGACY_HOT_MS
 
-fail() {
-  echo "FAIL $*"
-  FAILED=1
-}
-now_us() { echo "${EPOCHREALTIME/./}"; }
-seconds() {
-  local d=$((${2:-$(now_us)} - $1))
-  printf '%d.%03d' $((d / 1000000)) $((d / 1000 % 1000))
-}
-alive() {
-  local stat
-  { read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 1
-  stat=${stat##*) }
-  [ "${stat%% *}" != Z ]
-}
+source "$(dirname "$0")/lib.sh"  # fail, now_us, seconds, alive
 # children PID: the pids of its children (the companion of a relinked member).
 children() { cat /proc/"$1"/task/*/children 2>/dev/null; }
 members() {

@@ -48,26 +48,7 @@ MEMBER_PIDS=()   # index -> pid; emptied once the process has been waited for
 # A site's domain settings must not leak into the test.
 unset CMDOMAIN CMDOMAIN_DATABASE CMMGR CMROOT CM_HOST CM_NAMESERVER CM_LOG CM_SEND_TIMEOUT CM_SECRET
 
-fail() {
-  echo "FAIL $*"
-  FAILED=1
-}
-
-now_us() { echo "${EPOCHREALTIME/./}"; }
-# seconds T0_US [T1_US]: the time between them (T1: now), as S.mmm
-seconds() {
-  local d=$((${2:-$(now_us)} - $1))
-  printf '%d.%03d' $((d / 1000000)) $((d / 1000 % 1000))
-}
-
-# Still running (not gone, not a zombie waiting to be waited for)?  Bash
-# built-ins only: it is asked of hundreds of processes at a time.
-alive() {
-  local stat
-  { read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 1
-  stat=${stat##*) }
-  [ "${stat%% *}" != Z ]
-}
+source "$(dirname "$0")/lib.sh"  # fail, now_us, seconds, alive
 
 # The pids we started that have not been waited for.
 our_pids() {
