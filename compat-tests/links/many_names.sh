@@ -13,7 +13,11 @@ step names "$BIN/links_forger" names P 200000
 sleep 1
 after=$(rss "$pid")
 echo "legacy_peer RSS: ${before} kB before, ${after} kB after 200,000 names"
-[ $((after - before)) -lt 32768 ] || fail "the receiver grew by $(((after - before) / 1024)) MiB for 200,000 made-up names"
+if ldd "$BIN/legacy_peer" | grep -q libasan; then
+  echo "(AddressSanitizer build: its quarantine keeps freed memory, the bound is not checked)"
+else
+  [ $((after - before)) -lt 32768 ] || fail "the receiver grew by $(((after - before) / 1024)) MiB for 200,000 made-up names"
+fi
 kill -0 "$pid" 2>/dev/null || fail "the receiver died"
 kill -TERM "${PID_OF[peer]}" 2>/dev/null || true
 finish
