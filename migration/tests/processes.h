@@ -21,6 +21,8 @@
 #include <thread>
 #include <vector>
 
+#include "free_port.h"
+
 extern char** environ;
 
 namespace cm {
@@ -28,19 +30,7 @@ namespace test {
 
 using Clock = std::chrono::steady_clock;
 
-inline int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  int port = -1;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
-    port = ntohs(addr.sin_port);
-  close(fd);
-  return port;
-}
+using ::cm::FreePort;  // compat-tests/unit/free_port.h
 
 inline bool Accepts(int port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
