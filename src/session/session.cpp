@@ -361,11 +361,11 @@ bool Session::Wait(double seconds) {
       }
       if (Idle()) wait_ms = 0;  // it sleeps below, on every socket, if nothing is queued
     }
-    // The messages' source is the listener: DispatchOne receives a frame,
-    // decodes it, does the sender's accounting (addresses, numbers, gaps,
-    // acks) and hands it to Handle (dispatch.cpp).  Another source gives
-    // its decoded messages to Handle from this loop, and its socket to
-    // poll_items_ (StartListening) so that an idle wait wakes for it.
+    // Two sources: the listener (DispatchOne receives a frame, decodes it,
+    // does the sender's accounting: addresses, numbers, gaps, acks; then
+    // Handle, dispatch.cpp) and, in migration mode, the foreign domain
+    // (DispatchForeign hands its decoded messages to Handle; its socket is
+    // in poll_items_, so an idle wait wakes for it).
     for (int budget = kDispatchBudget; budget > 0; --budget) {
       // The foreign domain's events first, one per turn (foreign.cpp); when
       // it has none and the receive may sleep, it sleeps on both.
