@@ -20,3 +20,16 @@ alive() {
   stat=${stat##*) }
   [ "${stat%% *}" != Z ]
 }
+
+# wait_exited SECONDS PID...: until none is alive (bounded); status 1 if some are.
+wait_exited() {
+  local until=$(($(now_us) + $1 * 1000000)) p left
+  shift
+  while :; do
+    left=0
+    for p in "$@"; do alive "$p" && { left=1; break; }; done
+    [ "$left" -eq 0 ] && return 0
+    [ "$(now_us)" -gt "$until" ] && return 1
+    sleep 0.1
+  done
+}

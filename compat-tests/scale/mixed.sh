@@ -56,23 +56,12 @@ unset CMDOMAIN CMDOMAIN_DATABASE CMMGR CMROOT CM_HOST CM_NAMESERVER CM_LOG CM_SE
 unset CM_LEGACY_LIBRARY CM_LEGACY_DOMAIN CM_LEGACY_DOMAINS_FILE CM_LEGACY_NAMESERVER CM_LEGACY_COMPANION
 unset CM_LEGACY_SLICE_MS CM_LEGACY_HOT_MS
 
-source "$(dirname "$0")/lib.sh"  # fail, now_us, seconds, alive
+source "$(dirname "$0")/lib.sh"  # fail, now_us, seconds, alive, wait_exited
 # children PID: the pids of its children (the companion of a relinked member).
 children() { cat /proc/"$1"/task/*/children 2>/dev/null; }
 members() {
   local p
   for p in "${L_PIDS[@]}" "${R_PIDS[@]}"; do [ -n "$p" ] && echo "$p"; done
-}
-wait_exited() {  # SECONDS PID...: until none is alive (bounded); status 1 if some are
-  local until=$(($(now_us) + $1 * 1000000)) p left
-  shift
-  while :; do
-    left=0
-    for p in "$@"; do alive "$p" && { left=1; break; }; done
-    [ "$left" -eq 0 ] && return 0
-    [ "$(now_us)" -gt "$until" ] && return 1
-    sleep 0.2
-  done
 }
 
 cleanup() {

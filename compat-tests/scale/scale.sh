@@ -48,7 +48,7 @@ MEMBER_PIDS=()   # index -> pid; emptied once the process has been waited for
 # A site's domain settings must not leak into the test.
 unset CMDOMAIN CMDOMAIN_DATABASE CMMGR CMROOT CM_HOST CM_NAMESERVER CM_LOG CM_SEND_TIMEOUT CM_SECRET
 
-source "$(dirname "$0")/lib.sh"  # fail, now_us, seconds, alive
+source "$(dirname "$0")/lib.sh"  # fail, now_us, seconds, alive, wait_exited
 
 # The pids we started that have not been waited for.
 our_pids() {
@@ -325,18 +325,6 @@ fi
 
 # ---- 4. stop them all --------------------------------------------------------
 
-# wait_exited SECONDS PID...: until none is alive (bounded); status 1 if some are.
-wait_exited() {
-  local until=$(($(now_us) + $1 * 1000000)) p left
-  shift
-  while :; do
-    left=0
-    for p in "$@"; do alive "$p" && { left=1; break; }; done
-    [ "$left" -eq 0 ] && return 0
-    [ "$(now_us)" -gt "$until" ] && return 1
-    sleep 0.1
-  done
-}
 # reap INDEX: wait for member INDEX (already exited); its status in $RC.
 reap() {
   RC=0
