@@ -14,7 +14,8 @@
 BUILD    ?= build
 PREFIX   ?= /usr/local
 PACKAGES := libzmq3-dev cppzmq-dev libmsgpack-cxx-dev libboost-program-options-dev \
-            libgtest-dev cmake g++ clang pkg-config nlohmann-json3-dev
+            libgtest-dev cmake g++ clang pkg-config nlohmann-json3-dev \
+            python3-prometheus-client
 SUDO     := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: all deps build test test-asan bench demo install clean

@@ -1,5 +1,7 @@
 #include "memory_registry.h"
 
+#include <iterator>
+
 namespace cm {
 
 Status MemoryRegistry::Register(const Entry& entry, Entry* holder) {
@@ -8,6 +10,13 @@ Status MemoryRegistry::Register(const Entry& entry, Entry* holder) {
     entries_.emplace(entry.name, entry);
     owners_[entry.owner].insert(entry.name);
     NoteOwnerFd(entry.owner, entry.owner_fd);  // all of an owner's names share its connection
+    // Totals that came before this name (re)registered become pairs.
+    auto waiting = waiting_.lower_bound({entry.name, std::string()});
+    while (waiting != waiting_.end() && waiting->first.first == entry.name) {
+      const std::string& from = waiting->first.second;
+      if (entries_.count(from) != 0) edges_[{from, entry.name}] = waiting->second.total;
+      waiting = waiting_.erase(waiting);
+    }
     return Status::Ok();
   }
   Entry& held = it->second;
@@ -62,11 +71,44 @@ void MemoryRegistry::RecordConnect(const std::string& from, const std::string& t
   edges_[{from, to}] += messages;
 }
 
+void MemoryRegistry::SetConnectTotal(const std::string& from, const std::string& to, int64_t total,
+                                     std::chrono::steady_clock::time_point now) {
+  if (entries_.count(from) == 0) return;
+  if (entries_.count(to) != 0) {
+    edges_[{from, to}] = total;
+    return;
+  }
+  if (waiting_.size() >= kMaxWaitingTotals) {
+    for (auto it = waiting_.begin(); it != waiting_.end();)
+      it = now - it->second.since >= kWaitingTotalLife ? waiting_.erase(it) : std::next(it);
+    if (waiting_.size() >= kMaxWaitingTotals) return;  // the next NSConnect brings it again
+  }
+  waiting_[{to, from}] = WaitingTotal{total, now};
+}
+
 std::vector<ConnectEdge> MemoryRegistry::ListConnects() const {
   std::vector<ConnectEdge> list;
   list.reserve(edges_.size());
   for (const auto& [pair, messages] : edges_) list.push_back(ConnectEdge{pair.first, pair.second, messages});
   return list;
+}
+
+Status MemoryRegistry::StoreReport(const std::string& owner, Report report) {
+  auto it = entries_.find(report.info.name);
+  if (it == entries_.end()) return Status::NotFound("no process is registered as '" + report.info.name + "'");
+  const Entry& entry = it->second;
+  if (entry.owner != owner)
+    return Status::Refused("name '" + entry.name + "' is held by pid " + std::to_string(entry.pid) + " on " +
+                           entry.host + ", not by this connection");
+  report.info.host = entry.host;
+  report.info.pid = entry.pid;
+  report.info.address = entry.address;
+  reports_[entry.name] = std::move(report);
+  return Status::Ok();
+}
+
+void MemoryRegistry::ForEachReport(const std::function<void(const Report& report)>& visit) const {
+  for (const auto& [name, report] : reports_) visit(report);
 }
 
 void MemoryRegistry::NoteOwnerFd(const std::string& owner, int fd) {
@@ -117,6 +159,7 @@ std::vector<Entry> MemoryRegistry::Cleanup(const std::function<bool(const std::s
 Entry MemoryRegistry::Remove(std::map<std::string, Entry>::iterator it) {
   Entry entry = std::move(it->second);
   entries_.erase(it);
+  reports_.erase(entry.name);
   auto owner = owners_.find(entry.owner);
   owner->second.erase(entry.name);
   if (owner->second.empty()) owners_.erase(owner);

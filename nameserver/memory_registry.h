@@ -24,7 +24,22 @@ class MemoryRegistry : public Registry {
   size_t size() const override { return entries_.size(); }
 
   void RecordConnect(const std::string& from, const std::string& to, int64_t messages) override;
+  void SetConnectTotal(const std::string& from, const std::string& to, int64_t total,
+                       std::chrono::steady_clock::time_point now) override;
   std::vector<ConnectEdge> ListConnects() const override;
+
+  Status StoreReport(const std::string& owner, Report report) override;
+  void ForEachReport(const std::function<void(const Report& report)>& visit) const override;
+  size_t ReportCount() const override { return reports_.size(); }
+
+  // Totals whose `to` is not registered are kept this long, at most
+  // kMaxWaitingTotals of them: a name server that restarted hears every
+  // process's totals within a second or two of its coming back (each
+  // registers again within a second, then sends them), each before some of
+  // the names it counts are back.  A total to a name that never registers
+  // (a `cm` tool's automatic name, answered by cm:pong) just expires.
+  static constexpr std::chrono::seconds kWaitingTotalLife{10};
+  static constexpr size_t kMaxWaitingTotals = 16384;
 
   void NoteOwnerFd(const std::string& owner, int fd) override;
   std::vector<std::string> OwnersOnConnection(int fd) const override;
@@ -40,6 +55,12 @@ class MemoryRegistry : public Registry {
   std::map<std::string, Entry> entries_;                   // by name (NSGetNames lists in name order)
   std::map<std::string, std::set<std::string>> owners_;    // owner -> the names it holds
   std::map<std::pair<std::string, std::string>, int64_t> edges_;  // (from, to) -> messages
+  struct WaitingTotal {
+    int64_t total;
+    std::chrono::steady_clock::time_point since;
+  };
+  std::map<std::pair<std::string, std::string>, WaitingTotal> waiting_;  // (to, from): `to` not registered
+  std::map<std::string, Report> reports_;  // by name
 };
 
 }  // namespace cm

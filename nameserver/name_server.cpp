@@ -40,7 +40,9 @@ NameServer::NameServer(std::unique_ptr<Registry> registry, const NameServerOptio
     : registry_(std::move(registry)),
       domain_(options.domain),
       max_names_per_connection_(options.max_names_per_connection),
-      watch_(options.max_request_bytes, options.security.enabled()) {}
+      watch_(options.max_request_bytes, options.security.enabled()) {
+  DeclareRequestTypes(&request_metrics_);
+}
 
 NameServer::~NameServer() {
   if (listener_) listener_->socket().set(zmq::sockopt::linger, kCloseLingerMs);
@@ -105,6 +107,7 @@ void NameServer::ServeFrame(const std::string& owner, const char* data, size_t s
 
 void NameServer::Serve(Incoming& in) {
   if (in.malformed) return CountMalformed(in.fd, "a message of several parts");
+  Clock::time_point start = Clock::now();  // the request's latency (metrics.h)
   Request request;
   Status decoded = Decode(std::make_unique<ZmqFrame>(std::move(in.frame)), &request.envelope, &request.message);
   if (!decoded.ok()) return CountMalformed(in.fd, decoded.message());
@@ -129,9 +132,10 @@ void NameServer::Serve(Incoming& in) {
 
   if (request.envelope.seq == 0) {  // a notification: nobody waits for an answer
     if (!result.ok()) CM_DEBUG("notification %s ignored: %s", type.c_str(), result.message().c_str());
-    return;
+  } else {
+    SendReply(request, reply);
   }
-  SendReply(request, reply);
+  request_metrics_.Observe(command != nullptr ? command->type : RequestMetrics::kOtherType, Clock::now() - start);
 }
 
 void NameServer::StartReply(const Status& result, Message* reply) {

@@ -23,6 +23,7 @@
 #include "codec/frame.h"
 #include "codec/message.h"
 #include "connection_watch.h"
+#include "metrics.h"
 #include "naming/domain.h"
 #include "registry.h"
 #include "transport/listener.h"
@@ -75,7 +76,7 @@ class NameServer {
   // position once CheckItems has matched them against the table.
   struct Request {
     Envelope envelope;
-    Message message;
+    mutable Message message;  // a handler may also read it with its cursor (NSReport)
     std::string owner;  // routing id of the connection
     int fd = -1;        // its descriptor
     std::string Text(size_t i) const;
@@ -92,6 +93,8 @@ class NameServer {
   };
   static const Command kCommands[];
   static const Command* FindCommand(const std::string& type);
+  // Every type of the table, and "other", shown before it is first served.
+  static void DeclareRequestTypes(RequestMetrics* metrics);
   static Status CheckItems(const Command& command, const Message& message);
 
   struct Statistics {
@@ -100,6 +103,8 @@ class NameServer {
     int64_t unregistered = 0;
     int64_t cleaned = 0;
     int64_t malformed = 0;
+    int64_t connects = 0;  // NSConnect taken
+    int64_t reports = 0;   // NSReport taken
     Clock::time_point started = Clock::now();
   };
 
@@ -135,6 +140,9 @@ class NameServer {
   Status GetNames(const Request& request, Message* payload);
   Status Connect(const Request& request, Message* payload);
   Status GetConnects(const Request& request, Message* payload);
+  Status TakeReport(const Request& request, Message* payload);
+  Status GetReports(const Request& request, Message* payload);
+  Status GetMetrics(const Request& request, Message* payload);
   Status GetVersion(const Request& request, Message* payload);
   Status GetStatistics(const Request& request, Message* payload);
   Status DoCleanup(const Request& request, Message* payload);
@@ -150,6 +158,7 @@ class NameServer {
   std::string reply_to_;   // our address, in every reply's envelope
   std::string probe_;      // the encoded NSProbe frame
   Statistics stats_;
+  RequestMetrics request_metrics_;  // by type, with their latency (metrics.h)
   std::map<std::string, PendingProbe> probes_;  // by owner
   Clock::time_point next_sweep_;
   Clock::time_point last_malformed_log_;

@@ -10,12 +10,14 @@
 #ifndef CM_NAMESERVER_REGISTRY_H
 #define CM_NAMESERVER_REGISTRY_H
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "naming/process_info.h"
 #include "util/status.h"
 
 namespace cm {
@@ -40,6 +42,12 @@ struct ConnectEdge {
   int64_t messages = 0;
 };
 
+// What a process last said about itself (NSReport), and when it came.
+struct Report {
+  ProcessInfo info;
+  std::chrono::steady_clock::time_point received;
+};
+
 class Registry {
  public:
   virtual ~Registry() = default;
@@ -60,8 +68,24 @@ class Registry {
   // Adds `messages` to the count of the pair (from, to), if both are
   // registered names (others are ignored).
   virtual void RecordConnect(const std::string& from, const std::string& to, int64_t messages) = 0;
+  // Sets the count of (from, to) to `total`, the messages `from` has sent
+  // `to` since it started (NSConnect of 1.1), if `from` is registered.  A
+  // `to` not registered (yet: after a restart of the name server, processes
+  // register again in any order) is kept aside for a while, and becomes a
+  // pair if `to` registers in that time (memory_registry.h).
+  virtual void SetConnectTotal(const std::string& from, const std::string& to, int64_t total,
+                               std::chrono::steady_clock::time_point now) = 0;
   // Every pair, in (from, to) order.
   virtual std::vector<ConnectEdge> ListConnects() const = 0;
+
+  // Keeps `report` as the last word of the name it describes
+  // (report.info.name) if `owner` holds that name (NotFound, Refused
+  // otherwise).  Its name, host, pid and address are taken from the entry
+  // (what NSRegister said and was checked).  Dropped with the name.
+  virtual Status StoreReport(const std::string& owner, Report report) = 0;
+  // Every report, in name order.
+  virtual void ForEachReport(const std::function<void(const Report& report)>& visit) const = 0;
+  virtual size_t ReportCount() const = 0;
 
   // `owner` now talks over descriptor `fd` (kUnknownFd: no longer known).
   virtual void NoteOwnerFd(const std::string& owner, int fd) = 0;

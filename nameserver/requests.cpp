@@ -6,6 +6,7 @@
 
 #include "Cm/CmDefs.h"
 #include "name_server.h"
+#include "naming/process_info.h"
 #include "util/log.h"
 
 namespace cm {
@@ -18,8 +19,11 @@ const NameServer::Command NameServer::kCommands[] = {
     {"NSUnregister", "t", &NameServer::Unregister},     // name
     {"NSGetAddress", "t", &NameServer::GetAddress},     // name
     {"NSGetNames", "", &NameServer::GetNames},
-    {"NSConnect", "ttl", &NameServer::Connect},         // from, to, messages
+    {"NSConnect", "ttl", &NameServer::Connect},         // from, to, messages [, long total since 1.1]
     {"NSGetConnects", "", &NameServer::GetConnects},
+    {"NSReport", "tittilllllltll", &NameServer::TakeReport},  // a ProcessInfo (naming/process_info.h)
+    {"NSGetReports", "", &NameServer::GetReports},
+    {"NSGetMetrics", "", &NameServer::GetMetrics},
     {"NSGetVersion", "", &NameServer::GetVersion},
     {"NSGetStatistics", "", &NameServer::GetStatistics},
     {"NSDoCleanup", "", &NameServer::DoCleanup},
@@ -97,6 +101,11 @@ const NameServer::Command* NameServer::FindCommand(const std::string& type) {
   for (const Command& command : kCommands)
     if (type == command.type) return &command;
   return nullptr;
+}
+
+void NameServer::DeclareRequestTypes(RequestMetrics* metrics) {
+  for (const Command& command : kCommands) metrics->Declare(command.type);
+  metrics->Declare(RequestMetrics::kOtherType);
 }
 
 Status NameServer::CheckItems(const Command& command, const Message& message) {
@@ -217,7 +226,21 @@ Status NameServer::Connect(const Request& request, Message*) {
   if (s.ok()) s = CheckName(to);
   if (!s.ok()) return s;
   if (messages < 0) return Status::Invalid("a message count cannot be negative");
-  registry_->RecordConnect(from, to, messages);
+  ++stats_.connects;
+  // Since 1.1 a fourth item, the total since `from` started, replaces the
+  // count (so a name server that restarted has it again when the process
+  // registers again); before, the count was added.
+  const std::vector<Item>& items = request.message.items();
+  if (items.size() < 4) {
+    registry_->RecordConnect(from, to, messages);
+    return Status::Ok();
+  }
+  if (items[3].kind != ItemKind::kLong)
+    return Status::Invalid("NSConnect's fourth item, the total, is a long, not a " +
+                           std::string(ItemKindName(items[3].kind)));
+  int64_t total = request.Integer(3);
+  if (total < 0) return Status::Invalid("a message total cannot be negative");
+  registry_->SetConnectTotal(from, to, total, Clock::now());
   return Status::Ok();
 }
 
@@ -229,6 +252,48 @@ Status NameServer::GetConnects(const Request&, Message* payload) {
     PutString(payload, edge.to);
     payload->PutLong(edge.messages);
   }
+  return Status::Ok();
+}
+
+Status NameServer::TakeReport(const Request& request, Message*) {
+  cm::Report report;
+  request.message.Rewind();
+  if (!GetProcessInfo(request.message, &report.info))  // CheckItems has matched the first fourteen
+    return Status::Invalid("NSReport: not a process's report");
+  report.received = Clock::now();
+  Status s = CheckName(report.info.name);
+  if (s.ok()) s = registry_->StoreReport(request.owner, std::move(report));
+  if (s.ok()) ++stats_.reports;
+  return s;
+}
+
+// Each report: long age (ms), int k, then k items, the ProcessInfo (k lets a
+// reader skip items a later version appends to it).
+Status NameServer::GetReports(const Request&, Message* payload) {
+  payload->PutInt(static_cast<int>(registry_->ReportCount()));
+  Clock::time_point now = Clock::now();
+  Message counted;  // k, from the items PutProcessInfo makes: whatever a later version appends
+  registry_->ForEachReport([&](const cm::Report& r) {
+    counted.Reset();
+    PutProcessInfo(r.info, &counted);
+    payload->PutLong(std::chrono::duration_cast<std::chrono::milliseconds>(now - r.received).count());
+    payload->PutInt(static_cast<int>(counted.items().size()));
+    PutProcessInfo(r.info, payload);
+  });
+  return Status::Ok();
+}
+
+Status NameServer::GetMetrics(const Request&, Message* payload) {
+  ServerCounts counts;
+  counts.registered = stats_.registered;
+  counts.unregistered = stats_.unregistered;
+  counts.cleaned = stats_.cleaned;
+  counts.malformed = stats_.malformed;
+  counts.connects = stats_.connects;
+  counts.reports = stats_.reports;
+  counts.uptime_seconds = std::chrono::duration<double>(Clock::now() - stats_.started).count();
+  std::string text = RenderMetrics(counts, request_metrics_, *registry_, Clock::now());
+  PutString(payload, text);
   return Status::Ok();
 }
 

@@ -4,13 +4,12 @@
 
 #include "session/session.h"
 
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <string>
 #include <vector>
 
+#include "naming/process_info.h"
 #include "session/timing.h"
 #include "util/log.h"
 
@@ -109,20 +108,9 @@ bool Session::HandleBuiltin(Message& message, Peer& sender) {
   } else if (type == "cm:ping") {
     Reply(sender, "cm:pong", std::move(reply_owner));
   } else if (type == "cm:info") {
-    reply.PutText(name_.c_str());
-    reply.PutInt(getpid());
-    reply.PutText(host_.c_str());
-    reply.PutText(address_text_.c_str());
-    reply.PutInt(static_cast<int>(handlers_.size()));
-    reply.PutLong(static_cast<long>(stats_.received));
-    reply.PutLong(static_cast<long>(stats_.sent));
-    reply.PutLong(static_cast<long>(stats_.send_failures));
-    reply.PutLong(static_cast<long>(stats_.unhandled));
-    reply.PutLong(static_cast<long>(stats_.malformed));
-    reply.PutLong(static_cast<long>(stats_.lost));
-    reply.PutText(CM_VERSION);
-    reply.PutLong(static_cast<long>(QueueDepth()));
-    reply.PutLong(static_cast<long>(stats_.unacked));
+    // The same items as the report to the name server (report.cpp), in
+    // one layout: naming/process_info.h.
+    PutProcessInfo(Describe(), &reply);
     Reply(sender, "cm:info-reply", std::move(reply_owner));
   } else if (type == "cm:kill") {
     // Only from inside the domain: the request names it (a tool run with a

@@ -1,5 +1,7 @@
 #include "session/handler_table.h"
 
+#include <algorithm>
+
 namespace cm {
 
 void HandlerTable::Install(const std::string& type, MessageHandler handler) {
@@ -24,6 +26,15 @@ const MessageHandler* HandlerTable::Find(const std::string& type) const {
   last_type_ = type;
   last_valid_ = true;
   return last_found_;
+}
+
+std::vector<std::string> HandlerTable::Types() const {
+  std::vector<std::string> types;
+  types.reserve(size());
+  for (const auto& [type, handler] : by_type_) types.push_back(type);
+  std::sort(types.begin(), types.end());
+  if (default_) types.push_back("*");
+  return types;
 }
 
 }  // namespace cm

@@ -11,6 +11,7 @@
 #include <functional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "codec/message.h"
 
@@ -35,6 +36,9 @@ class HandlerTable {
   // The handler for `type`, or nullptr.  Valid until the table changes.
   const MessageHandler* Find(const std::string& type) const;
   size_t size() const { return by_type_.size() + (default_ ? 1 : 0); }
+  // The installed types, sorted, then "*" if there is a default handler
+  // (cm:info-reply and the report to the name server list them).
+  std::vector<std::string> Types() const;
 
  private:
   void Forget() const { last_valid_ = false; }

@@ -163,6 +163,7 @@ Status Session::Open(const std::string& name) {
   names_->set_sender(name_);
   SetLogName(name_);
   registered_ = true;
+  SendReport(Clock::now());  // report.cpp
   CM_INFO("registered as '%s' at %s in domain %s", name_.c_str(), address_text_.c_str(), domain_.name.c_str());
   return Status::Ok();
 }
@@ -267,6 +268,7 @@ void Session::Housekeeping() {
   if (!unacked_.empty()) stats_.unacked += unacked_.ReportDue(now, drained_at_);
   if (now >= next_report_) {
     ReportConnects();
+    ReportIfDue(now);  // report.cpp
     next_report_ = now + std::chrono::milliseconds(kHousekeepingMs);
   }
   if (registered_ && now >= reregister_at_) {
@@ -277,26 +279,15 @@ void Session::Housekeeping() {
     record.host = host_;
     record.pid = getpid();
     Status s = names_->Register(record, kRegisterTimeoutMs);
-    if (s.ok())
+    if (s.ok()) {
       CM_INFO("name server link came back: registered '%s' again", name_.c_str());
-    else
+      // It may have restarted: it hears our totals and report again.
+      ReportConnects(/*all=*/true);
+      SendReport(now);
+    } else {
       CM_ERROR("could not register '%s' again after the name server came back: %s", name_.c_str(),
                s.message().c_str());
-  }
-}
-
-void Session::ReportConnects() {
-  if (!registered_) return;
-  connects_unreported_ = false;
-  for (auto& [name, peer] : peers_) {
-    if (peer->unreported == 0) continue;
-    Message note;
-    note.SetType("NSConnect");
-    note.PutText(name_.c_str());
-    note.PutText(name.c_str());
-    note.PutLong(static_cast<long>(peer->unreported));
-    names_->Notify(note);
-    peer->unreported = 0;
+    }
   }
 }
 
@@ -423,7 +414,8 @@ bool Session::Wait(double seconds) {
     }
     if (last_round) return false;
     if (Idle()) {
-      int idle_ms = connects_unreported_ && registered_ ? kIdleSleepMs : -1;
+      int idle_ms = ReportSleepMs();  // -1, or until the report to the name server is due
+      if (connects_unreported_ && registered_ && (idle_ms < 0 || idle_ms > kIdleSleepMs)) idle_ms = kIdleSleepMs;
       if (!forever) idle_ms = idle_ms < 0 ? MsUntil(deadline) : std::min(idle_ms, MsUntil(deadline));
       zmq_poll(poll_items_.data(), static_cast<int>(poll_items_.size()), idle_ms);
       next_link_check_ = Clock::now();  // whatever woke us: look at the links first

@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <ctime>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -26,6 +27,7 @@
 #include "codec/frame.h"
 #include "codec/message.h"
 #include "naming/name_client.h"
+#include "naming/process_info.h"
 #include "session/foreign_domain.h"
 #include "session/handler_table.h"
 #include "session/peer.h"
@@ -108,7 +110,14 @@ class Session {
   Peer* PeerNamed(std::string_view name);  // found or made; nullptr: the table is full
   bool Idle() const;
   void Housekeeping();
-  void ReportConnects();
+
+  // report.cpp: what the process tells its name server unasked (NSConnect, NSReport).
+  ProcessInfo Describe();  // also cm:info-reply's items
+  void ReportConnects(bool all = false);
+  bool ReportOwed() const;
+  void SendReport(Clock::time_point now);
+  void ReportIfDue(Clock::time_point now);
+  int ReportSleepMs() const;
 
   // peer_addresses.cpp: where a peer is (the name server's word, a frame's claim).
   Status Resolve(Peer& peer);
@@ -234,6 +243,10 @@ class Session {
   uint64_t read_since_ack_ = 0;             // frame bytes dispatched since acks last went out
   Clock::time_point next_report_{};
   bool connects_unreported_ = false;  // some peer's `unreported` is not 0 (ReportConnects)
+  Clock::time_point last_report_{};   // NSReport (report.cpp)
+  SessionStats reported_stats_;       // what it said
+  std::vector<std::string> reported_types_;
+  int64_t start_time_ = std::time(nullptr);  // Unix seconds: the library's first use
   Clock::time_point next_link_check_{};  // see Wait()
   long dispatched_since_check_ = 0;      // messages, since the last link check
   bool quiet_interval_ = false;          // none in the interval before it
