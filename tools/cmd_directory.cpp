@@ -3,6 +3,8 @@
 // legacy domain's name server knows, asked through a legacy companion
 // (docs/migration.md, "Listing both worlds"), each entry marked new, legacy
 // or both.
+#include <fnmatch.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
@@ -18,29 +20,48 @@ namespace cmtool {
 namespace {
 
 const CommandHelp kNamesHelp = {
-    "names", "cm names [--json] [--domain NAME]",
+    "names", "cm names [PATTERN] [--json] [--domain NAME]",
     "List every process registered in the domain: name, host, pid, address\n"
     "(where it listens) and uptime (since it registered), sorted by name.\n"
+    "PATTERN (a shell glob: * ? [...], quoted) keeps the names it matches.\n"
     "One request to the name server.  In migration mode (CM_LEGACY_LIBRARY set)\n"
     "the legacy domain's names too, asked of its name server through a legacy\n"
     "companion, with a column WORLD: new, legacy or both.",
     "  cm names\n"
+    "  cm names 'Daq*'\n"
     "  cm names --domain Conda\n"
     "  cm names --json | python3 -m json.tool\n"};
 
 const CommandHelp kConnectsHelp = {
-    "connects", "cm connects [--dot | --json] [--domain NAME]   (also: cm connections)",
+    "connects", "cm connects [PATTERN] [--dot | --json] [--domain NAME]   (also: cm connections)",
     "Who sends to whom: one line per (sender, receiver) pair with the number of\n"
     "messages sent, as registered processes report them (about once a second).\n"
+    "PATTERN (a shell glob, quoted) keeps the pairs whose sender or receiver it\n"
+    "matches.\n"
     "--dot prints a Graphviz graph.  One request to the name server.  In\n"
     "migration mode (CM_LEGACY_LIBRARY set) the legacy domain's pairs too\n"
     "(without counts), with a column WORLD: new, legacy or both.",
     "  cm connects\n"
     "  cm connects --dot | dot -Tpng > domain.png\n"
-    "  cm connects --json\n"};
+    "  cm connects 'Daq*' --json\n"};
 
-// DOT identifiers are quoted; quotes and backslashes inside are escaped.
-std::string DotId(const std::string& text) { return JsonString(text); }
+// DOT identifiers are quoted; quotes and backslashes inside are escaped,
+// and control characters written \xHH (as on a terminal).
+std::string DotId(const std::string& text) { return QuotedText(text); }
+
+// The optional PATTERN of names and connects: a shell glob (fnmatch).
+struct NameFilter {
+  std::string pattern;  // "" keeps everything
+  bool Keeps(const std::string& name) const {
+    return pattern.empty() || fnmatch(pattern.c_str(), name.c_str(), 0) == 0;
+  }
+};
+
+NameFilter Filter(CommandLine& cli) {
+  NameFilter filter;
+  if (cli.Has("pattern")) filter.pattern = cli.vm["pattern"].as<std::string>();
+  return filter;
+}
 
 // How long the legacy name server gets to answer.
 constexpr int kLegacyAnswerTimeoutMs = 3000;
@@ -72,14 +93,19 @@ const char* World(bool ours, bool legacy) { return ours && legacy ? "both" : leg
 
 int RunNames(const Args& args) {
   CommandLine cli(kNamesHelp);
+  cli.AddPositional("pattern", "a name pattern");
   cli.options.add_options()("json", "print a JSON array of objects");
   if (!cli.Parse(args)) return kExitOk;
+  NameFilter filter = Filter(cli);
   cm::DomainConfig domain = cli.Domain();
   std::vector<cm::NameRecord> records;
   {
     auto names = ConnectNameServers(domain);
     CheckNameServer(names->List(&records, kNameServerTimeoutMs));
   }
+  records.erase(std::remove_if(records.begin(), records.end(),
+                               [&](const cm::NameRecord& r) { return !filter.Keeps(r.name); }),
+                records.end());
   std::sort(records.begin(), records.end(),
             [](const cm::NameRecord& a, const cm::NameRecord& b) { return a.name < b.name; });
   int64_t now = static_cast<int64_t>(std::time(nullptr));
@@ -92,25 +118,22 @@ int RunNames(const Args& args) {
     // name -> our record (nullptr: only in the legacy domain)
     std::map<std::string, const cm::NameRecord*> all;
     for (const cm::NameRecord& r : records) all[r.name] = &r;
-    for (const std::string& n : legacy) all.emplace(n, nullptr);
+    for (const std::string& n : legacy)
+      if (filter.Keeps(n)) all.emplace(n, nullptr);
     if (cli.Has("json")) {
-      std::printf("[");
-      bool first = true;
+      cm::json::Json out = cm::json::Json::array();
       for (const auto& [name, r] : all) {
-        const char* world = World(r != nullptr, legacy.count(name) != 0);
-        if (r != nullptr)
-          std::printf("%s\n  {\"name\": %s, \"host\": %s, \"pid\": %d, \"address\": %s, \"started\": %lld, "
-                      "\"uptime\": %lld, \"world\": \"%s\"}",
-                      first ? "" : ",", JsonString(name).c_str(), JsonString(r->host).c_str(), r->pid,
-                      JsonString(r->address).c_str(), static_cast<long long>(r->started),
-                      static_cast<long long>(std::max<int64_t>(0, now - r->started)), world);
-        else
-          std::printf("%s\n  {\"name\": %s, \"host\": null, \"pid\": null, \"address\": null, \"started\": null, "
-                      "\"uptime\": null, \"world\": \"%s\"}",
-                      first ? "" : ",", JsonString(name).c_str(), world);
-        first = false;
+        cm::json::Json entry;
+        if (r != nullptr) {
+          entry = cm::json::Names({*r}, now).front();
+        } else {  // the legacy name server says no more than the name
+          entry["name"] = cm::json::Text(name);
+          for (const char* key : {"host", "pid", "address", "started", "uptime"}) entry[key] = nullptr;
+        }
+        entry["world"] = World(r != nullptr, legacy.count(name) != 0);
+        out.push_back(std::move(entry));
       }
-      std::printf("%s]\n", all.empty() ? "" : "\n");
+      PrintJson(out);
       return kExitOk;
     }
     Table table({"NAME", "HOST", "PID", "ADDRESS", "UPTIME", "WORLD"}, {false, false, true, false, true, false});
@@ -126,16 +149,7 @@ int RunNames(const Args& args) {
     return kExitOk;
   }
   if (cli.Has("json")) {
-    std::printf("[");
-    for (size_t i = 0; i < records.size(); ++i) {
-      const cm::NameRecord& r = records[i];
-      std::printf("%s\n  {\"name\": %s, \"host\": %s, \"pid\": %d, \"address\": %s, \"started\": %lld, "
-                  "\"uptime\": %lld}",
-                  i ? "," : "", JsonString(r.name).c_str(), JsonString(r.host).c_str(), r.pid,
-                  JsonString(r.address).c_str(), static_cast<long long>(r.started),
-                  static_cast<long long>(std::max<int64_t>(0, now - r.started)));
-    }
-    std::printf("%s]\n", records.empty() ? "" : "\n");
+    PrintJson(cm::json::Names(records, now));
     return kExitOk;
   }
   Table table({"NAME", "HOST", "PID", "ADDRESS", "UPTIME"}, {false, false, true, false, true});
@@ -148,17 +162,22 @@ int RunNames(const Args& args) {
 
 int RunConnects(const Args& args) {
   CommandLine cli(kConnectsHelp);
+  cli.AddPositional("pattern", "a name pattern");
   cli.options.add_options()
       ("dot", "print a Graphviz (dot) graph: one node per process, one edge per pair")
       ("json", "print a JSON array of objects");
   if (!cli.Parse(args)) return kExitOk;
   if (cli.Has("dot") && cli.Has("json")) Fail(kExitUsage, "connects: choose --dot or --json, not both");
+  NameFilter filter = Filter(cli);
   cm::DomainConfig domain = cli.Domain();
   std::vector<cm::ConnectRecord> records;
   {
     auto names = ConnectNameServers(domain);
     CheckNameServer(names->Connects(&records, kNameServerTimeoutMs));
   }
+  records.erase(std::remove_if(records.begin(), records.end(),
+                               [&](const cm::ConnectRecord& r) { return !filter.Keeps(r.from) && !filter.Keeps(r.to); }),
+                records.end());
   std::sort(records.begin(), records.end(), [](const cm::ConnectRecord& a, const cm::ConnectRecord& b) {
     return a.from != b.from ? a.from < b.from : a.to < b.to;
   });
@@ -171,7 +190,8 @@ int RunConnects(const Args& args) {
     // (from, to) -> our record (nullptr: only in the legacy domain, no count)
     std::map<std::pair<std::string, std::string>, const cm::ConnectRecord*> all;
     for (const cm::ConnectRecord& r : records) all[{r.from, r.to}] = &r;
-    for (const auto& p : legacy) all.emplace(p, nullptr);
+    for (const auto& p : legacy)
+      if (filter.Keeps(p.first) || filter.Keeps(p.second)) all.emplace(p, nullptr);
     auto count = [](const cm::ConnectRecord* r) { return r ? std::to_string(r->messages) : std::string(); };
     if (cli.Has("dot")) {
       std::printf("digraph %s {\n  rankdir=LR;\n  node [shape=box];\n", DotId("cm " + domain.name).c_str());
@@ -180,15 +200,14 @@ int RunConnects(const Args& args) {
                     r ? "" : ", style=dashed");
       std::printf("}\n");
     } else if (cli.Has("json")) {
-      std::printf("[");
-      bool first = true;
+      cm::json::Json out = cm::json::Json::array();
       for (const auto& [p, r] : all) {
-        std::printf("%s\n  {\"from\": %s, \"to\": %s, \"messages\": %s, \"world\": \"%s\"}", first ? "" : ",",
-                    JsonString(p.first).c_str(), JsonString(p.second).c_str(), r ? count(r).c_str() : "null",
-                    World(r != nullptr, legacy.count(p) != 0));
-        first = false;
+        cm::json::Json entry = cm::json::Connects({r ? *r : cm::ConnectRecord{p.first, p.second, 0}}).front();
+        if (r == nullptr) entry["messages"] = nullptr;  // the legacy name server does not count
+        entry["world"] = World(r != nullptr, legacy.count(p) != 0);
+        out.push_back(std::move(entry));
       }
-      std::printf("%s]\n", all.empty() ? "" : "\n");
+      PrintJson(out);
     } else {
       Table table({"FROM", "TO", "MESSAGES", "WORLD"}, {false, false, true, false});
       for (const auto& [p, r] : all)
@@ -204,12 +223,7 @@ int RunConnects(const Args& args) {
                   static_cast<long long>(r.messages));
     std::printf("}\n");
   } else if (cli.Has("json")) {
-    std::printf("[");
-    for (size_t i = 0; i < records.size(); ++i)
-      std::printf("%s\n  {\"from\": %s, \"to\": %s, \"messages\": %lld}", i ? "," : "",
-                  JsonString(records[i].from).c_str(), JsonString(records[i].to).c_str(),
-                  static_cast<long long>(records[i].messages));
-    std::printf("%s]\n", records.empty() ? "" : "\n");
+    PrintJson(cm::json::Connects(records));
   } else {
     Table table({"FROM", "TO", "MESSAGES"}, {false, false, true});
     for (const cm::ConnectRecord& r : records)

@@ -1,6 +1,10 @@
 // cm send, cm request, cm listen: messages with items, from the command line.
+#include <sys/time.h>
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdio>
+#include <ctime>
 #include <set>
 
 #include "Cm/CmDefs.h"
@@ -10,6 +14,7 @@
 #include "item_print.h"
 #include "output.h"
 #include "session/session.h"
+#include "transport/address.h"
 #include "util/log.h"
 
 namespace cmtool {
@@ -37,11 +42,13 @@ const CommandHelp kRequestHelp = {
 
 const CommandHelp kListenHelp = {
     "listen", "cm listen [--as NAME] [--type T]... [--count N] [--json] [--domain NAME]",
-    "Print every message that arrives: a line \"from SENDER type TYPE items N\", then\n"
-    "the items indented, one per line (--json: one JSON object per message).\n"
-    "--as registers NAME so that others can send to it.  Runs until Ctrl-C (exit 0),\n"
-    "or until N messages were printed.",
-    "  cm listen --as Spy\n"
+    "Print every message that arrives: a line \"HH:MM:SS.mmm from SENDER type TYPE\n"
+    "items N\" (local time of arrival), then the items indented, one per line\n"
+    "(--json: one JSON object per message, with \"time\" in UTC, ISO 8601).\n"
+    "Registers NAME (--as), else listen-HOST-PID, said on stderr at start, so that\n"
+    "others can send to it.  Runs until Ctrl-C (exit 0), or until N messages\n"
+    "were printed.",
+    "  cm listen\n"
     "  cm listen --as Spy --type Alarm --type Warning\n"
     "  cm listen --as Spy --json > messages.jsonl\n"};
 
@@ -62,9 +69,33 @@ void BuildMessage(const CommandLine& cli, cm::Message* message) {
   AppendItems(cli.parsed, cli.help.name, message);
 }
 
-std::string MessageJson(const cm::Message& message, const std::string& from) {
-  return "{\"from\": " + JsonString(from) + ", \"type\": " + JsonString(message.type_string()) +
-         ", \"items\": " + ItemsJson(message) + "}";
+// A message as JSON: {"from", "type", "items"}, after "time" when given.
+cm::json::Json MessageJson(const cm::Message& message, const std::string& from, const std::string& time = "") {
+  cm::json::Json out = cm::json::Json::object();
+  if (!time.empty()) out["time"] = time;
+  out["from"] = cm::json::Text(from);
+  out["type"] = cm::json::Text(message.type_string());
+  out["items"] = cm::json::Items(message);
+  return out;
+}
+
+// The time of arrival: "05:40:01.123" (local) for people, or
+// "2026-12-06T05:40:01.123456Z" (UTC) for JSON.
+std::string ArrivalTime(bool json) {
+  timeval now;
+  gettimeofday(&now, nullptr);
+  tm parts;
+  char buffer[64];
+  if (json) {
+    gmtime_r(&now.tv_sec, &parts);
+    size_t n = std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &parts);
+    std::snprintf(buffer + n, sizeof buffer - n, ".%06ldZ", static_cast<long>(now.tv_usec));
+  } else {
+    localtime_r(&now.tv_sec, &parts);
+    size_t n = std::strftime(buffer, sizeof buffer, "%H:%M:%S", &parts);
+    std::snprintf(buffer + n, sizeof buffer - n, ".%03ld", static_cast<long>(now.tv_usec / 1000));
+  }
+  return buffer;
 }
 
 volatile std::sig_atomic_t g_stop = 0;
@@ -105,7 +136,7 @@ int RunRequest(const Args& args) {
   std::string output;  // the reply lives only during the handler
   Exchange(domain, target, request, reply_type, cli.TimeoutMs(), [&](cm::Message& reply) {
     if (json) {
-      output = MessageJson(reply, name) + "\n";
+      output = cm::json::Dump(MessageJson(reply, name)) + "\n";
     } else {
       for (const cm::Item& item : reply.items()) output += FormatItem(reply, item) + "\n";
     }
@@ -117,7 +148,7 @@ int RunRequest(const Args& args) {
 int RunListen(const Args& args) {
   CommandLine cli(kListenHelp);
   cli.options.add_options()
-      ("as", po::value<std::string>()->value_name("NAME"), "register as NAME (else: an unregistered name)")
+      ("as", po::value<std::string>()->value_name("NAME"), "register as NAME (else: listen-HOST-PID)")
       ("type", po::value<std::vector<std::string>>()->value_name("T"), "print only messages of type T (repeatable)")
       ("count", po::value<long>()->value_name("N"), "exit after printing N messages")
       ("json", "print one JSON object per message, one per line");
@@ -133,27 +164,26 @@ int RunListen(const Args& args) {
   cm::SetDefaultLogLevel(cm::LogLevel::kWarn);
 
   cm::Session& session = cm::Session::Instance();
-  if (cli.Has("as")) {
-    std::string name = cli.vm["as"].as<std::string>();
-    cm::Status s = session.Open(name);
-    if (!s.ok()) {
-      bool down = s.code() == cm::Status::Code::kUnavailable || s.code() == cm::Status::Code::kTimeout;
-      Fail(down ? kExitNameServer : kExitFailed, "cannot register as '" + name + "': " + s.message());
-    }
-  } else {
-    if (!session.Start().ok()) Fail(kExitFailed, "cannot start listening (domain " + domain.name + ")");
+  // Registered either way: a listener nobody can name receives nothing.
+  std::string name = cli.Has("as") ? cli.vm["as"].as<std::string>()
+                                   : "listen-" + cm::LocalHostName() + "-" + std::to_string(getpid());
+  cm::Status s = session.Open(name);
+  if (!s.ok()) {
+    bool down = s.code() == cm::Status::Code::kUnavailable || s.code() == cm::Status::Code::kTimeout;
+    Fail(down ? kExitNameServer : kExitFailed, "cannot register as '" + name + "': " + s.message());
   }
-  std::fprintf(stderr, "cm listen: listening as '%s'%s in domain %s; Ctrl-C to stop\n", session.name().c_str(),
-               session.is_open() ? "" : " (not registered)", domain.name.c_str());
+  std::fprintf(stderr, "cm listen: listening as '%s' in domain %s; Ctrl-C to stop\n", Printable(name).c_str(),
+               Printable(domain.name).c_str());
 
   long printed = 0;
   session.handlers().InstallDefault([&](cm::Message& message, const char* sender) {
     if (!types.empty() && types.count(message.type_string()) == 0) return false;
+    std::string time = ArrivalTime(json);
     if (json) {
-      std::printf("%s\n", MessageJson(message, sender).c_str());
+      std::printf("%s\n", cm::json::Dump(MessageJson(message, sender, time)).c_str());
     } else {
-      std::printf("from %s type %s items %zu\n", Printable(sender).c_str(), Printable(message.type_string()).c_str(),
-                  message.items().size());
+      std::printf("%s from %s type %s items %zu\n", time.c_str(), Printable(sender).c_str(),
+                  Printable(message.type_string()).c_str(), message.items().size());
       PrintItems(message, "  ", stdout);
     }
     std::fflush(stdout);

@@ -38,21 +38,20 @@ cm::Status Call(cm::NameClient& client, const char* type, cm::Message* reply, co
   return client.Call(request, reply, kNameServerTimeoutMs);
 }
 
-// The status of one name server as (key, JSON value) pairs, and its version
-// as it sent it.
-cm::Status Status(cm::NameClient& client, std::vector<std::pair<std::string, std::string>>* fields,
-                  std::string* version_text) {
+// The status of one name server, in the order printed: version (its text),
+// protocol, names, requests, registered, unregistered, cleaned, malformed,
+// uptime (numbers).
+cm::Status Status(cm::NameClient& client, cm::json::Json* fields) {
   cm::Message version, stats;
   cm::Status s = Call(client, "NSGetVersion", &version);
   if (s.ok()) s = Call(client, "NSGetStatistics", &stats);
   if (!s.ok()) return s;
   const char* text = version.GetText();
-  fields->emplace_back("version", JsonString(text ? text : ""));
-  *version_text = text ? text : "";
-  fields->emplace_back("protocol", std::to_string(version.GetInt()));
-  fields->emplace_back("names", std::to_string(stats.GetInt()));
+  (*fields)["version"] = cm::json::Text(text ? text : "");
+  (*fields)["protocol"] = version.GetInt();
+  (*fields)["names"] = stats.GetInt();
   for (const char* key : {"requests", "registered", "unregistered", "cleaned", "malformed", "uptime"})
-    fields->emplace_back(key, std::to_string(stats.GetLong()));
+    (*fields)[key] = static_cast<int64_t>(stats.GetLong());
   return s;
 }
 
@@ -63,13 +62,12 @@ bool Gone(const cm::DomainConfig& domain, size_t index) {
   return s.code() == cm::Status::Code::kUnavailable;
 }
 
-void PrintStatus(const std::string& server, const std::vector<std::pair<std::string, std::string>>& fields,
-                 const std::string& version_text) {
+void PrintStatus(const std::string& server, const cm::json::Json& fields, const std::string& version_text) {
   std::printf("name server %s\n", server.c_str());
-  for (const auto& [key, value] : fields) {
-    std::string shown = value;
-    if (key == "version") shown = Printable(version_text);
-    if (key == "uptime") shown = FormatDuration(std::stoll(value));
+  for (const auto& [key, value] : fields.items()) {
+    std::string shown = key == "version" ? Printable(version_text)
+                        : key == "uptime" ? FormatDuration(value.get<int64_t>())
+                                          : std::to_string(value.get<int64_t>());
     std::printf("  %-13s %s\n", key.c_str(), shown.c_str());
   }
 }
@@ -87,21 +85,21 @@ int RunNameServer(const Args& args) {
   cm::DomainConfig domain = cli.Domain();
   bool json = cli.Has("json") && action == "status";
   int status = kExitOk;
-  std::string json_out;
+  cm::json::Json json_out = cm::json::Json::array();
   // Every name server of the domain, in turn; one that is down does not stop the others.
   for (size_t i = 0; i < domain.name_servers.size(); ++i) {
     std::string server = domain.name_servers[i].ToString();
     auto client = ConnectNameServer(domain, i);
     cm::Status s;
     if (action == "status") {
-      std::vector<std::pair<std::string, std::string>> fields;
-      std::string version_text;
-      s = Status(*client, &fields, &version_text);
+      cm::json::Json fields = {{"server", server}};
+      s = Status(*client, &fields);
       if (s.ok() && json) {
-        json_out += std::string(json_out.empty() ? "" : ",") + "\n  {\"server\": " + JsonString(server);
-        for (const auto& [key, value] : fields) json_out += ", \"" + key + "\": " + value;
-        json_out += "}";
+        json_out.push_back(std::move(fields));
       } else if (s.ok()) {
+        std::string version_text = fields["version"].is_string() ? fields["version"].get<std::string>() : "";
+        if (fields["version"].is_object()) version_text = fields["version"]["shown"].get<std::string>();
+        fields.erase("server");
         PrintStatus(server, fields, version_text);
       }
     } else {
@@ -121,7 +119,7 @@ int RunNameServer(const Args& args) {
     std::fprintf(stderr, "cm: %s\n", Printable(s.message()).c_str());
     status = s.code() == cm::Status::Code::kRefused ? kExitFailed : kExitNameServer;
   }
-  if (json) std::printf("[%s\n]\n", json_out.c_str());
+  if (json) PrintJson(json_out);
   return status;
 }
 

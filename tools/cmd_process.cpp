@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "output.h"
 #include "exchange.h"
+#include "naming/process_info.h"
 #include "util/version.h"
 
 namespace cmtool {
@@ -31,7 +32,8 @@ const CommandHelp kPingHelp = {
 const CommandHelp kInfoHelp = {
     "info", "cm info NAME [--json] [--timeout SECONDS] [--domain NAME]",
     "What process NAME says about itself (cm:info): pid, host, address, handlers\n"
-    "installed, messages received and sent, send failures, unhandled, malformed\n"
+    "installed and their message types (\"*\": the default handler), messages\n"
+    "received and sent, send failures, unhandled, malformed\n"
     "and lost messages, and its library version; then cm's own library version and\n"
     "wire protocol, to compare (adjacent releases interoperate: docs/versions.md).",
     "  cm info Daq\n"
@@ -102,57 +104,47 @@ int RunInfo(const Args& args) {
   cli.options.add_options()("json", "print one JSON object");
   if (!cli.Parse(args)) return kExitOk;
   Target target = Find(cli);
-
-  // The items of cm:info-reply, in order (docs/protocol.md): t text, i int, l long.
-  static const struct {
-    const char* key;    // in --json
-    const char* label;  // for people
-    char kind;
-  } kFields[] = {
-      {"name", "name", 't'},
-      {"pid", "pid", 'i'},
-      {"host", "host", 't'},
-      {"address", "address", 't'},
-      {"handlers", "handlers installed", 'i'},
-      {"received", "messages received", 'l'},
-      {"sent", "messages sent", 'l'},
-      {"send_failures", "send failures", 'l'},
-      {"unhandled", "unhandled", 'l'},
-      {"malformed", "malformed", 'l'},
-      {"lost", "lost", 'l'},
-      {"version", "library version", 't'},
-      {"queued", "queued to dispatch", 'l'},
-      {"unacked", "unacknowledged", 'l'},  // sent to peers that went away first (may be lost)
-  };
-  std::vector<std::pair<std::string, std::string>> values;  // key, JSON value
-  std::vector<std::string> shown;                            // the value for people
-  Ask(target, "cm:info", "cm:info-reply", cli.TimeoutMs(), [&](cm::Message& reply) {
-    for (const auto& field : kFields) {
-      if (field.kind == 't') {
-        const char* text = reply.GetText();
-        values.emplace_back(field.key, JsonString(text ? text : ""));
-        shown.push_back(Printable(text ? text : ""));
-      } else {
-        std::string value = std::to_string(field.kind == 'i' ? static_cast<long>(reply.GetInt()) : reply.GetLong());
-        values.emplace_back(field.key, value);
-        shown.push_back(value);
-      }
-    }
-  });
-  int64_t uptime = static_cast<int64_t>(std::time(nullptr)) - target.record.started;
+  cm::ProcessInfo info;
+  bool complete = false;
+  Ask(target, "cm:info", "cm:info-reply", cli.TimeoutMs(),
+      [&](cm::Message& reply) { complete = cm::GetProcessInfo(reply, &info); });
+  if (!complete)
+    Fail(kExitFailed, target.record.name + " (" + Where(target.record) + ") sent an incomplete cm:info-reply");
+  // A process before 1.1 does not say when it started: its registration does.
+  if (info.start_time == 0) info.start_time = target.record.started;
+  int64_t now = static_cast<int64_t>(std::time(nullptr));
   // Beside the process's library version, cm's own, to compare: adjacent
   // releases interoperate (docs/versions.md).
   if (cli.Has("json")) {
-    std::printf("{");
-    for (const auto& [key, value] : values) std::printf("\"%s\": %s, ", key.c_str(), value.c_str());
-    std::printf("\"uptime\": %lld, \"cm_version\": %s, \"cm_protocol\": %u, \"cm_reads\": [%u, %u]}\n",
-                static_cast<long long>(std::max<int64_t>(uptime, 0)), JsonString(cm::LibraryVersion()).c_str(),
-                cm::WriteProtocolVersion(), cm::kOldestProtocolVersion, cm::kProtocolVersion);
+    cm::json::Json out = cm::json::Info(info, now);
+    out["cm_version"] = cm::LibraryVersion();
+    out["cm_protocol"] = cm::WriteProtocolVersion();
+    out["cm_reads"] = {cm::kOldestProtocolVersion, cm::kProtocolVersion};
+    PrintJson(out);
     return kExitOk;
   }
-  for (size_t i = 0; i < shown.size(); ++i)
-    std::printf("%-19s %s\n", (std::string(kFields[i].label) + ":").c_str(), shown[i].c_str());
-  std::printf("%-19s %s\n", "uptime:", FormatDuration(uptime).c_str());
+  std::string types;
+  for (const std::string& type : info.handler_types) types += (types.empty() ? "" : " ") + Printable(type);
+  if (info.handler_types.empty()) types = "(not said: a process before 1.1)";
+  const std::pair<const char*, std::string> lines[] = {
+      {"name", Printable(info.name)},
+      {"pid", std::to_string(info.pid)},
+      {"host", Printable(info.host)},
+      {"address", Printable(info.address)},
+      {"handlers installed", std::to_string(info.handlers)},
+      {"handler types", types},  // "*": the default handler
+      {"messages received", std::to_string(info.received)},
+      {"messages sent", std::to_string(info.sent)},
+      {"send failures", std::to_string(info.send_failures)},
+      {"unhandled", std::to_string(info.unhandled)},
+      {"malformed", std::to_string(info.malformed)},
+      {"lost", std::to_string(info.lost)},
+      {"library version", Printable(info.version)},
+      {"queued to dispatch", std::to_string(info.queued)},
+      {"unacknowledged", std::to_string(info.unacked)},  // sent to peers that went away first (may be lost)
+      {"uptime", FormatDuration(now - info.start_time)},
+  };
+  for (const auto& [label, value] : lines) std::printf("%-19s %s\n", (std::string(label) + ":").c_str(), value.c_str());
   std::printf("%-19s %s, %s\n", "this cm's library:", cm::LibraryVersion(), ProtocolSummary().c_str());
   return kExitOk;
 }

@@ -1,4 +1,4 @@
-// item_print: a message's items as text lines or JSON.
+// item_print: a message's items as text lines (JSON: cm::json::Items).
 //
 // One line per item, "<type> <value>", in the syntax item_args reads back:
 //   char 65 'A'         (the code; the character too when printable)
@@ -7,7 +7,6 @@
 //   text "hello\n"                (a JSON string; text NULL for a NULL text)
 //   bytes 00ff10                  (hex)
 //   array int:1,2,3               (array double: for an empty one)
-// JSON: [{"type":"int","value":42}, {"type":"array","of":"int","value":[1,2]}, ...]
 #ifndef CM_TOOLS_ITEM_PRINT_H
 #define CM_TOOLS_ITEM_PRINT_H
 
@@ -21,8 +20,6 @@ namespace cmtool {
 std::string FormatItem(const cm::Message& message, const cm::Item& item);
 // Every item, one per line, each line starting with `indent`.
 void PrintItems(const cm::Message& message, const char* indent, FILE* out);
-// The items as one JSON array.
-std::string ItemsJson(const cm::Message& message);
 
 }  // namespace cmtool
 

@@ -38,35 +38,14 @@ void Table::Print(FILE* out) const {
   }
 }
 
-std::string JsonString(std::string_view text) {
-  std::string out = "\"";
-  for (size_t i = 0; i < text.size(); ++i) {
-    auto c = static_cast<unsigned char>(text[i]);
-    // A C1 control (U+0080..U+009F) is as much a terminal command as ESC.
-    if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) < 0xa0 &&
-        static_cast<unsigned char>(text[i + 1]) >= 0x80) {
-      char buffer[8];
-      std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned char>(text[++i]));
-      out += buffer;
-      continue;
-    }
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          char buffer[8];
-          std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
-          out += buffer;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
+void PrintJson(const cm::json::Json& value) {
+  if (!value.is_array() || value.empty() || !value.front().is_object()) {
+    std::printf("%s\n", cm::json::Dump(value).c_str());
+    return;
   }
-  return out + "\"";
+  std::string out = "[";
+  for (size_t i = 0; i < value.size(); ++i) out += (i ? ",\n " : "\n ") + cm::json::Dump(value[i]);
+  std::printf("%s\n]\n", out.c_str());
 }
 
 namespace {
@@ -132,11 +111,6 @@ std::string QuotedText(std::string_view text) { return "\"" + Escape(text, true)
 
 std::string FormatFloat(float value) { return Shortest(value); }
 std::string FormatDouble(double value) { return Shortest(value); }
-
-std::string JsonDouble(double value, bool is_float) {
-  std::string text = is_float ? Shortest(static_cast<float>(value)) : Shortest(value);
-  return std::isfinite(value) ? text : "\"" + text + "\"";
-}
 
 std::string FormatSeconds(double seconds) {
   char buffer[32];

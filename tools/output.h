@@ -1,5 +1,6 @@
-// output: how cm prints.  Aligned tables with a header, JSON strings, numbers
-// that read back exactly, durations a person can read.  All on stdout, which
+// output: how cm prints.  Aligned tables with a header, JSON (made by
+// src/json, the encoder the name server's web view shares), numbers that
+// read back exactly, durations a person can read.  All on stdout, which
 // stays free of anything else so that it can be parsed.
 #ifndef CM_TOOLS_OUTPUT_H
 #define CM_TOOLS_OUTPUT_H
@@ -9,6 +10,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "json/json_view.h"
 
 namespace cmtool {
 
@@ -25,8 +28,9 @@ class Table {
   std::vector<bool> numeric_;
 };
 
-// `text` as a JSON string literal, quotes included.
-std::string JsonString(std::string_view text);
+// `value` on stdout as one line.  An array of objects (names, connects) is
+// written one element per line, for people and grep; still one JSON value.
+void PrintJson(const cm::json::Json& value);
 
 // `text` safe to show on a terminal.  Names, hosts, types and texts come from
 // the network, and an ESC sequence printed raw acts on the terminal (clears
@@ -42,8 +46,6 @@ std::string QuotedText(std::string_view text);
 // "nan", "inf", "-inf").
 std::string FormatFloat(float value);
 std::string FormatDouble(double value);
-// The same for JSON, where nan and inf are not numbers: they become strings.
-std::string JsonDouble(double value, bool is_float);
 
 // "2 s", "0.5 s".
 std::string FormatSeconds(double seconds);

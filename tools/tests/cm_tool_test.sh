@@ -71,6 +71,8 @@ err_has() { grep -qF -- "$1" "$WORK/err"; }
 one_line_error() { [ "$RC" -eq "$1" ] && [ "$(wc -l <"$WORK/err")" -eq 1 ] && [ ! -s "$WORK/out" ]; }
 quiet_ok() { [ "$RC" -eq 0 ] && [ ! -s "$WORK/out" ] && [ ! -s "$WORK/err" ]; }
 json_ok() { python3 -m json.tool "$WORK/out" >/dev/null; }
+# json_is EXPRESSION: true of d, stdout parsed as JSON (python3, re imported).
+json_is() { python3 -c 'import json, re, sys; d = json.load(open(sys.argv[2])); sys.exit(0 if eval(sys.argv[1]) else 1)' "$1" "$WORK/out"; }
 faster_than() { [ "$MS" -lt "$1" ]; }
 
 # wait_for SECONDS COMMAND...: polls until the command succeeds.
@@ -110,8 +112,8 @@ expect "names: L with its pid and address" out_matches "^L +[^ ]+ +$L_PID +tcp:/
 expect "names: R with its pid" out_matches "^R +[^ ]+ +$R_PID "
 run names --json
 expect "names --json: valid JSON" json_ok
-expect "names --json: L's pid" out_has "\"name\": \"L\", \"host\": "
-expect "names --json: pid field" out_has "\"pid\": $L_PID,"
+expect "names --json: L with its pid" json_is "[e['pid'] for e in d if e['name'] == 'L'] == [$L_PID]"
+expect "names --json: every field" json_is "all(list(e) == ['name', 'host', 'pid', 'address', 'started', 'uptime'] for e in d)"
 
 echo "--- send every item type to listen"
 run send L -type Hello -c A -s -7 -i 42 -l 9000000000 -f 1.5 -d -2.125 -t "hi there" -b 0x00ff41 -b "" -b hello \
@@ -137,8 +139,9 @@ cat >"$WORK/hello.expected" <<'EOF'
   array int:
 EOF
 wait_for 5 file_has "$WORK/listen.out" "array int:"
-awk '/ type Hello items /{f=1; next} /^from /{f=0} f' "$WORK/listen.out" >"$WORK/hello.got"
-expect "listen: header line with sender and type" grep -qE '^from [^ ]+ type Hello items 17$' "$WORK/listen.out"
+awk '/ type Hello items /{f=1; next} /^[0-9:.]+ from /{f=0} f' "$WORK/listen.out" >"$WORK/hello.got"
+expect "listen: header line with time, sender and type" \
+  grep -qE '^[0-2][0-9]:[0-5][0-9]:[0-6][0-9]\.[0-9]{3} from [^ ]+ type Hello items 17$' "$WORK/listen.out"
 expect "listen: every item, in order, exact values" diff "$WORK/hello.expected" "$WORK/hello.got"
 run send L -type Legacy -text "long option" -int 7
 expect "send: legacy single-dash long options" rc_is 0
@@ -154,7 +157,7 @@ cat >"$WORK/bytes.expected" <<'EOF'
   bytes 0x30306666
 EOF
 wait_for 5 file_has "$WORK/listen.out" "bytes 0x30306666"
-awk '/ type Bytes items /{f=1; next} /^from /{f=0} f' "$WORK/listen.out" >"$WORK/bytes.got"
+awk '/ type Bytes items /{f=1; next} /^[0-9:.]+ from /{f=0} f' "$WORK/listen.out" >"$WORK/bytes.got"
 expect "listen: -b hello is the text's bytes, -b 0x68... the same in hex" diff "$WORK/bytes.expected" "$WORK/bytes.got"
 run send L -type Bytes -b 0x0g
 expect "send -b 0x0g: exit 2, one line" one_line_error 2
@@ -200,7 +203,8 @@ EOF
 expect "request: the reply's items, one per line" diff "$WORK/answer.expected" "$WORK/out"
 run request R -type Ask --reply-type Answer --json
 expect "request --json: valid JSON" json_ok
-expect "request --json: type" out_has '"type": "Answer"'
+expect "request --json: from, type" json_is "d['from'] == 'R' and d['type'] == 'Answer'"
+expect "request --json: every item" json_is "d['items'][0] == {'type': 'char', 'value': 65} and d['items'][3]['value'] == 9000000000 and d['items'][7] == {'type': 'bytes', 'value': '00ff41'} and d['items'][8] == {'type': 'array', 'of': 'int', 'value': [1, -2, 3]}"
 run request L -type Ask --timeout 1
 expect "request: no reply -> exit 3, one line" one_line_error 3
 expect "request: says it timed out" err_has "did not reply within 1 s"
@@ -218,6 +222,7 @@ expect "info: exit 0" rc_is 0
 expect "info: pid" out_matches "^pid: +$L_PID$"
 expect "info: name" out_matches '^name: +L$'
 expect "info: handlers" out_matches '^handlers installed: +1$'
+expect "info: handler types (cm listen: the default handler)" out_matches '^handler types: +\*$'
 expect "info: messages received" out_matches '^messages received: +[0-9]+$'
 expect "info: lost" out_matches '^lost: +0$'
 expect "info: version" out_matches "^library version: +$("$CM" version | sed 's/.*libCm-zmq) \([^,]*\),.*/\1/')$"
@@ -225,7 +230,8 @@ expect "info: cm's own library and wire protocol" \
   out_matches "^this cm's library: +$("$CM" version | sed 's/.*libCm-zmq) \([^,]*\),.*/\1/'), wire protocol [0-9]+ \(reads [0-9]+ to [0-9]+\)$"
 run info L --json
 expect "info --json: valid JSON" json_ok
-expect "info --json: cm's own versions" out_matches '"cm_version": "[0-9]+\.[0-9]+\.[0-9]+", "cm_protocol": [0-9]+, "cm_reads": \[[0-9]+, [0-9]+\]'
+expect "info --json: cm's own versions" json_is "re.fullmatch(r'[0-9]+\.[0-9]+\.[0-9]+', d['cm_version']) and d['cm_protocol'] >= 1 and len(d['cm_reads']) == 2"
+expect "info --json: the process's fields" json_is "d['name'] == 'L' and d['pid'] == $L_PID and d['handlers'] == len(d['handler_types']) and d['uptime'] >= 0"
 
 echo "--- listen --type, --count"
 "$CM" listen --as F --type Only --count 1 >"$WORK/filter.out" 2>/dev/null &
@@ -237,7 +243,7 @@ wait_for 5 gone "$F_PID"
 wait "$F_PID"
 RC=$?
 expect "listen --count 1: exits 0 after one message" rc_is 0
-expect "listen --type: prints the type asked for" grep -q '^from .* type Only items 1$' "$WORK/filter.out"
+expect "listen --type: prints the type asked for" grep -qE '^[0-9:.]+ from .* type Only items 1$' "$WORK/filter.out"
 expect "listen --type: skips the others" bash -c "! grep -q 'type Other' '$WORK/filter.out'"
 
 echo "--- connects"
@@ -252,7 +258,7 @@ expect "connects --dot: a digraph" out_matches '^digraph '
 expect "connects --dot: edge with its count" out_has '"R" -> "L" [label="5"];'
 run connects --json
 expect "connects --json: valid JSON" json_ok
-expect "connects --json: edge" out_has '{"from": "R", "to": "L", "messages": 5}'
+expect "connects --json: edge" json_is "{'from': 'R', 'to': 'L', 'messages': 5} in d"
 
 echo "--- kill"
 "$PEER" K 2>/dev/null &
