@@ -8,17 +8,21 @@
 #   make demo      deps + build + run examples/demo.sh
 #   make test-asan every test again, built with AddressSanitizer + UBSan (build-asan/)
 #   make bench     the benchmarks; rewrites bench/BENCHMARKS.md
-#   make install   install under PREFIX (default /usr/local)
-#   make clean     remove build/ and build-asan/
+#   make install   install under PREFIX (default /usr/local); DESTDIR is honoured
+#   make uninstall remove what the last make install put (build/install_manifest.txt)
+#   make package   Debian packages in build-package/ (libcm-zmq1, libcm-zmq-dev,
+#                  cm-zmq-tools, their -dbgsym): prefix /usr, without the tests
+#   make clean     remove build/, build-asan/ and build-package/
 
 BUILD    ?= build
 PREFIX   ?= /usr/local
 PACKAGES := libzmq3-dev cppzmq-dev libmsgpack-cxx-dev libboost-program-options-dev \
             libgtest-dev cmake g++ clang pkg-config nlohmann-json3-dev \
-            python3-prometheus-client
+            pandoc man-db groff-base dpkg-dev file systemd python3-prometheus-client
 SUDO     := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: all deps build test test-asan bench demo install clean
+.PHONY: uninstall package
 .PHONY: scale
 .PHONY: soak
 .NOTPARALLEL: # prerequisites run in the order listed: deps before build
@@ -66,5 +70,15 @@ demo: deps build
 install: build
 	cmake --install $(BUILD)
 
+uninstall:
+	cmake --build $(BUILD) --target uninstall
+
+# Its own build tree: the packages want prefix /usr and no test programs.
+package: deps
+	cmake -S . -B build-package -DCMAKE_INSTALL_PREFIX=/usr -DBUILD_TESTING=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build build-package -j$(shell nproc)
+	cd build-package && cpack -G DEB
+	@ls -l build-package/*.deb build-package/*.ddeb
+
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan build-package

@@ -8,7 +8,8 @@
 # prefix; `cmake --install --prefix OTHER`; DESTDIR with another prefix.  The
 # links and cm.pc must follow the prefix given at install time (issue 21,
 # item 13: they kept the configure-time one).  cm.pc is read where it lies,
-# without PKG_CONFIG_SYSROOT_DIR: it finds its prefix itself.
+# without PKG_CONFIG_SYSROOT_DIR: it finds its prefix itself.  Then a fourth
+# install, undone by the uninstall target (make uninstall): nothing is left.
 set -euo pipefail
 build=$1
 work=$(mktemp -d)
@@ -70,4 +71,20 @@ check "$work/d2/opt/cm-test" "DESTDIR with --prefix /opt/cm-test"
 
 mv "$work/other" "$work/moved"
 check "$work/moved" "a tree moved after install (cm.pc is relocatable)"
-echo "PASS: installed library, links, headers and cm.pc work for legacy build lines, wherever installed"
+
+# make uninstall (the uninstall target) removes every file the install put,
+# the links and the directories it made: the prefix is left empty.
+cmake --install "$build" --prefix "$work/u" >/dev/null
+manifest=$build/install_manifest.txt
+for f in libcm.so libCm.so libCm-zmq.so cm.pc; do
+  grep -q "/$f\$" "$manifest" || fail "install_manifest.txt does not list $f: uninstall would leave it"
+done
+installed=$(find "$work/u" -mindepth 1 \( -type f -o -type l \) | wc -l)
+listed=$(grep -c '' "$manifest")  # its last line has no newline
+[ "$installed" -eq "$listed" ] ||
+  fail "$installed files installed, $listed in the manifest: $(find "$work/u" -type f -o -type l | sort | diff - <(sort "$manifest"))"
+cmake --build "$build" --target uninstall >/dev/null || fail "the uninstall target"
+left=$(find "$work/u" -mindepth 1)
+[ -z "$left" ] || fail "uninstall left: $left"
+echo "ok: uninstall after install --prefix removed all $installed files and the directories, the prefix is empty"
+echo "PASS: installed library, links, headers and cm.pc work for legacy build lines, wherever installed; uninstall removes them all"
