@@ -7,6 +7,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "http_view.h"
 #include "memory_registry.h"
 #include "name_server.h"
 #include "naming/domain.h"
@@ -49,7 +50,12 @@ int main(int argc, char** argv) {
       ("max-request-kb", po::value<int>()->value_name("N"),
        "close a connection whose request frame declares more than N KiB (default: 64)")
       ("max-names-per-connection", po::value<int>()->value_name("N"),
-       "refuse a registration beyond N names on one connection (default: 16; a process registers one)");
+       "refuse a registration beyond N names on one connection (default: 16; a process registers one)")
+      ("http", po::value<std::string>()->value_name("[ADDR:]PORT"),
+       "serve the web view (docs/operations.md, \"Web view\") on PORT of ADDR (default\n"
+       "address: 127.0.0.1, this host only; PORT 0: any free port, logged)")
+      ("allow-kill", "let the web view kill processes (behind a confirmation; in a domain\n"
+       "with a secret, only with its key)");
   po::variables_map args;
   try {
     po::store(po::command_line_parser(argc, argv).options(options).run(), args);
@@ -108,6 +114,18 @@ int main(int argc, char** argv) {
     }
     server_options.max_names_per_connection = static_cast<size_t>(names);
   }
+  cm::HttpViewOptions http_options;
+  http_options.allow_kill = args.count("allow-kill") != 0;
+  if (args.count("http")) {
+    cm::Status parsed = cm::ParseHttpAddress(args["http"].as<std::string>(), &http_options);
+    if (!parsed.ok()) {
+      std::fprintf(stderr, "CmNameServer: %s\n", parsed.message().c_str());
+      return 2;
+    }
+  } else if (http_options.allow_kill) {
+    std::fprintf(stderr, "CmNameServer: --allow-kill is about the web view: give --http too\n");
+    return 2;
+  }
 
   long open_files = cm::RaiseOpenFileLimit();  // one descriptor per client
   cm::StopSignal stop;
@@ -122,9 +140,25 @@ int main(int argc, char** argv) {
           domain.source.c_str(), server->address().endpoint.c_str(), CM_VERSION, open_files,
           domain.security.enabled() ? ("members only: secret " + domain.security.source).c_str()
                                     : "open to all (no domain secret)");
+  std::unique_ptr<cm::HttpView> http_view;  // destroyed after the server: see http_view.h
+  if (args.count("http")) {
+    std::string own = "tcp://" + server_options.host + ":" + std::to_string(server_options.port);
+    s = cm::HttpView::Open(http_options, domain, own, &http_view);
+    if (!s.ok()) {
+      CM_ERROR("%s", s.message().c_str());
+      server.reset();
+      cm::TerminateZmqContext();
+      return 1;
+    }
+    CM_INFO("web view on %s%s", http_view->url().c_str(),
+            !http_options.allow_kill ? " (read-only)"
+            : domain.security.enabled() ? " (kill allowed with the domain's key)" : " (kill allowed)");
+  }
   std::string why = server->Run(stop.fd());
   CM_INFO("stopping: %s", why.c_str());
+  if (http_view) http_view->Stop();
   server.reset();
+  http_view.reset();  // after the server: it may end the ZeroMQ context (http_kill.h)
   // We own every socket of this process, so the context can end: that waits
   // (up to the linger) for the last reply, the one to NSStop, to go out.
   cm::TerminateZmqContext();
