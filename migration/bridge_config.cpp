@@ -9,6 +9,7 @@
 
 #include "naming/domain.h"
 #include "util/log.h"
+#include "util/settings.h"
 
 extern char** environ;
 
@@ -97,14 +98,7 @@ BridgeConfig BridgeConfig::FromEnvironment() {
       CM_WARN("CM_LEGACY_SLICE_MS=%s: not MIN-MAX milliseconds with 1 <= MIN <= MAX <= 1000: using %d-%d", slice,
               c.slice_min_ms, c.slice_max_ms);
   }
-  if (const char* hot = Setting("CM_LEGACY_HOT_MS")) {
-    char* end = nullptr;
-    long v = std::strtol(hot, &end, 10);
-    if (end == hot || *end != '\0' || v < 0 || v > 10000)
-      CM_WARN("CM_LEGACY_HOT_MS=%s: not 0 to 10000 milliseconds: using %d", hot, c.hot_ms);
-    else
-      c.hot_ms = static_cast<int>(v);
-  }
+  c.hot_ms = static_cast<int>(IntegerSetting("CM_LEGACY_HOT_MS", "milliseconds", c.hot_ms, 0, 10000));
   return c;
 }
 

@@ -16,6 +16,7 @@
 #include "transport/context.h"
 #include "transport/zmq_frame.h"
 #include "util/log.h"
+#include "util/settings.h"
 
 namespace cm {
 namespace {
@@ -238,8 +239,8 @@ bool LegacyBridge::Knows(const std::string& name, int timeout_ms) {
 }
 
 std::string LegacyNameServerTask() {
-  const char* task = std::getenv("CM_LEGACY_NAMESERVER_TASK");
-  return task != nullptr && *task != '\0' ? task : "NameServer";
+  std::string task = TextSetting("CM_LEGACY_NAMESERVER_TASK");
+  return !task.empty() ? task : "NameServer";
 }
 
 Status LegacyBridge::Ask(const std::string& to, const std::string& type, std::vector<std::string>* texts,

@@ -26,10 +26,24 @@ constexpr char kExamples[] =
     "                                    'default', port 19000)\n"
     "  CmNameServer --domain Conda       serve domain Conda on the port its CmDomains line gives\n"
     "  CmNameServer --port 19500         serve on port 19500 whatever the domain says\n"
-    "  CmNameServer --log-level debug    also log every request that fails\n";
+    "  CmNameServer --log-level debug    also log every request that fails\n"
+    "  CmNameServer --log-file           log to <repository>/CmNameServer.<domain>.log\n";
 
-bool ValidLogLevel(const std::string& level) {
-  return level == "error" || level == "warn" || level == "info" || level == "debug";
+// Where --log-file without a path writes: beside the domain's other files.
+std::string DefaultLogFile(const cm::DomainConfig& domain) {
+  return domain.repository + "/CmNameServer." + domain.name + ".log";
+}
+
+// SIGHUP (logrotate has moved the file away): lines go on in a new file.
+void ReopenLog() {
+  std::string path = cm::LogFilePath();
+  cm::Status s = cm::ReopenLogFile();
+  if (path.empty())
+    CM_INFO("SIGHUP: no log file to reopen (lines go to stderr)");
+  else if (!s.ok())
+    CM_ERROR("SIGHUP: %s: lines go on to the file as it was", s.message().c_str());
+  else
+    CM_INFO("SIGHUP: log file %s reopened", path.c_str());
 }
 
 }  // namespace
@@ -46,7 +60,11 @@ int main(int argc, char** argv) {
       ("port", po::value<int>()->value_name("N"),
        "the port to listen on (default: the domain's name-server port)")
       ("log-level", po::value<std::string>()->value_name("LEVEL"),
-       "error, warn, info or debug (default: $CM_LOG, else info)")
+       "error, warn, info, debug or trace (default: $CM_LOG, else info)")
+      ("log-file", po::value<std::string>()->implicit_value("")->value_name("PATH"),
+       "append log lines to PATH instead of stderr; without =PATH, to\n"
+       "<repository>/CmNameServer.<domain>.log; reopened on SIGHUP (default:\n"
+       "$CM_LOG_FILE, else stderr)")
       ("max-request-kb", po::value<int>()->value_name("N"),
        "close a connection whose request frame declares more than N KiB (default: 64)")
       ("max-names-per-connection", po::value<int>()->value_name("N"),
@@ -67,19 +85,20 @@ int main(int argc, char** argv) {
   if (args.count("help")) {
     std::cout << "Usage: CmNameServer [options]\n\n"
                  "The name server of a Cm domain: processes register their names here and\n"
-                 "look up each other's addresses.  Stops on SIGINT, SIGTERM or an NSStop request.\n\n"
+                 "look up each other's addresses.  Stops on SIGINT, SIGTERM or an NSStop request;\n"
+                 "reopens its log file on SIGHUP.\n\n"
               << options << "\n" << kExamples;
     return 0;
   }
   if (args.count("log-level")) {
-    std::string level = args["log-level"].as<std::string>();
-    if (!ValidLogLevel(level)) {
-      std::fprintf(stderr, "CmNameServer: --log-level must be error, warn, info or debug, not '%s'\n", level.c_str());
+    std::string text = args["log-level"].as<std::string>();
+    cm::LogLevel level;
+    if (!cm::ParseLogLevel(text, &level)) {
+      std::fprintf(stderr, "CmNameServer: --log-level must be one of %s, not '%s'\n", cm::LogLevelNames(),
+                   text.c_str());
       return 2;
     }
-    // util/log reads the level from CM_LOG: the option overrides it there.
-    setenv("CM_LOG", level.c_str(), 1);
-    cm::SetDefaultLogLevel(cm::LogLevel::kInfo);  // forget the level read so far
+    cm::SetLogLevel(level);  // over CM_LOG
   }
 
   cm::DomainConfig domain;
@@ -88,6 +107,15 @@ int main(int argc, char** argv) {
   if (!s.ok()) {
     CM_ERROR("%s", s.message().c_str());
     return 1;
+  }
+  if (args.count("log-file")) {
+    std::string path = args["log-file"].as<std::string>();
+    if (path.empty()) path = DefaultLogFile(domain);
+    s = cm::SetLogFile(path);
+    if (!s.ok()) {
+      CM_ERROR("--log-file: %s", s.message().c_str());
+      return 1;
+    }
   }
   cm::NameServerOptions server_options;
   server_options.domain = domain.name;
@@ -154,7 +182,12 @@ int main(int argc, char** argv) {
             !http_options.allow_kill ? " (read-only)"
             : domain.security.enabled() ? " (kill allowed with the domain's key)" : " (kill allowed)");
   }
-  std::string why = server->Run(stop.fd());
+  std::string why;
+  for (;;) {
+    why = server->Run(stop.fd());
+    if (why != "signal" || cm::StopSignal::Received() != 0) break;
+    if (stop.TakeHangup()) ReopenLog();  // else the byte of a SIGHUP already taken
+  }
   CM_INFO("stopping: %s", why.c_str());
   if (http_view) http_view->Stop();
   server.reset();

@@ -6,13 +6,14 @@
 #include "cli.h"
 #include "output.h"
 #include "session/session.h"
+#include "util/settings.h"
 
 namespace cmtool {
 
 using Clock = std::chrono::steady_clock;
 
 void LimitSendTimeout(double seconds) {
-  if (std::getenv("CM_SEND_TIMEOUT") == nullptr) setenv("CM_SEND_TIMEOUT", std::to_string(seconds).c_str(), 1);
+  if (cm::TextSetting("CM_SEND_TIMEOUT").empty()) setenv("CM_SEND_TIMEOUT", std::to_string(seconds).c_str(), 1);
 }
 
 void SendOrFail(const cm::DomainConfig& domain, const cm::NameRecord& target, const cm::Message& message) {
@@ -21,10 +22,10 @@ void SendOrFail(const cm::DomainConfig& domain, const cm::NameRecord& target, co
   cm::NameRecord now;
   cm::Status s = ConnectNameServers(domain)->Lookup(target.name, &now, kNameServerTimeoutMs);
   if (s.IsNotFound()) Fail(kExitFailed, target.name + " exited before the message could be delivered");
-  const char* timeout = std::getenv("CM_SEND_TIMEOUT");
+  // As the session read it (a bad value was said there, and 2 s used).
+  double timeout = cm::PositiveNumberSetting("CM_SEND_TIMEOUT", "seconds", 2, 0.001, 10 * 86400);
   Fail(kExitTimeout, target.name + " (pid " + std::to_string(target.pid) + " on " + target.host +
-                         ") is registered but did not take the message within " +
-                         (timeout ? FormatSeconds(std::atof(timeout)) : std::string("the send timeout")));
+                         ") is registered but did not take the message within " + FormatSeconds(timeout));
 }
 
 void Exchange(const cm::DomainConfig& domain, const cm::NameRecord& target, const cm::Message& request,

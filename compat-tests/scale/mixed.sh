@@ -398,7 +398,7 @@ CLOCKS=$(cat "$WORK"/m/*.log 2>/dev/null | grep -h '^TIMES' |
 read -r START_S DELIVERY_S <<<"${CLOCKS:-? ?}"
 echo "---- from the first member's main(): every member registered (on both sides) after ${START_S} s," \
   "both collectors had every Hello after ${DELIVERY_S} s (the script's $((2 * N)) spawns took $(seconds "$T0" "${T_SPAWNED:-$T0}") s)"
-warnings=$(cat "$WORK"/m/*.log 2>/dev/null | grep -E 'warning|error' | sed -E 's/^cm\[[^]]*\] //; s/[0-9]+/N/g' |
+warnings=$(cat "$WORK"/m/*.log 2>/dev/null | grep -E 'warning|error' | sed -E 's/^([^ ]+ )?cm\[[^]]*\] //; s/[0-9]+/N/g' |
   sort | uniq -c | sort -rn | head -n 5)
 [ -n "$warnings" ] && { echo "---- the members' warnings (numbers as N):"; sed 's/^/  | /' <<<"$warnings"; }
 if [ "$FAILED" -eq 0 ]; then

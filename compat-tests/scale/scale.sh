@@ -441,8 +441,8 @@ read -r OPEN_RETRIED OPEN_FAILED_TRIES SEND_RETRIED SEND_FAILED_TRIES <<<"$RETRI
 # on a starved machine (the reasons below, and a name-server link dropped by
 # its heartbeat, after which the library registers again); `cm kill` makes
 # its own line.  Any other warning is a failure.
-cat "$WORK"/m/*.log | grep -E '^cm\[' |
-  sed -E 's/^cm\[[^]]*\] //; s/#[0-9a-f]+/#ID/g; s/[0-9]+/N/g' | sort | uniq -c | sort -rn >"$WORK/warnings.txt"
+cat "$WORK"/m/*.log | grep -E '^([^ ]+ )?cm\[' |
+  sed -E 's/^([^ ]+ )?cm\[[^]]*\] //; s/#[0-9a-f]+/#ID/g; s/[0-9]+/N/g' | sort | uniq -c | sort -rn >"$WORK/warnings.txt"
 EXPECTED_WARNINGS="^error: cannot open server '$PREFIX""N': name server tcp://[^ ]+ (is not reachable|did not answer NSRegister within N ms)\$\
 |^warning: send 'Hello' to '$COLLECTOR': (name server tcp://[^ ]+ did not answer NSGetAddress within N ms|not reachable at tcp://[^ ]+ within N ms)\$\
 |^warning: lost the link to name server tcp://[^ ]+\$\

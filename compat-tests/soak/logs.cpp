@@ -20,7 +20,15 @@ std::string Between(const std::string& line, size_t from, const char* open, cons
   return b == std::string::npos ? "" : line.substr(a, b - a);
 }
 
-// A library line ("cm[NAME PID] LEVEL: TEXT"): the parts the check uses.
+// A library line: "<UTC time> cm[NAME PID] LEVEL: TEXT" (docs/operations.md,
+// "Logs"; without the time before issue 19).
+bool IsLibraryLine(const std::string& line) {
+  if (line.compare(0, 3, "cm[") == 0) return true;
+  size_t space = line.find(' ');
+  return space != std::string::npos && line.compare(space + 1, 3, "cm[") == 0;
+}
+
+// A library line: the parts the check uses.
 void ReadLibraryLine(const std::string& line, Incarnation* inc) {
   size_t at;
   if ((at = line.find("] info: registered as '")) != std::string::npos) {
@@ -44,7 +52,7 @@ void ReadProcessLog(const std::string& path, Incarnation* inc) {
   std::ifstream in(path);
   std::string line;
   while (std::getline(in, line)) {
-    if (line.compare(0, 3, "cm[") == 0) {
+    if (IsLibraryLine(line)) {
       ReadLibraryLine(line, inc);
       continue;
     }

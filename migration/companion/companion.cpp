@@ -16,6 +16,7 @@
 #include "companion/transcode.h"
 #include "transport/context.h"
 #include "transport/zmq_frame.h"
+#include "util/settings.h"
 
 namespace cm {
 namespace {
@@ -86,10 +87,10 @@ Status Companion::Start(const CompanionOptions& options) {
   scratch_ = api_.New();
   if (scratch_ == nullptr) return fatal(Status::Unavailable("the legacy CmMessageNew returned NULL"));
   InstallHandlers();
-  const char* token = std::getenv("CM_BRIDGE_TOKEN");
+  std::string token = TextSetting("CM_BRIDGE_TOKEN");
   Forward(bridge::Packet(bridge::kHello)
               .Add(static_cast<int64_t>(getpid()))
-              .Add(std::string(token ? token : ""))
+              .Add(token)
               .Add(options.library)
               .Add(domain),
           nullptr);

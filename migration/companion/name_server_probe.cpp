@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "naming/domain.h"
+#include "util/settings.h"
 
 namespace cm {
 namespace {
@@ -53,8 +54,8 @@ std::string TryConnect(const NameServerEndpoint& ns, int timeout_ms) {
 Status ProbeLegacyNameServer(int timeout_ms, std::string* domain_name) {
   DomainConfig domain;
   Status s = LoadDomain("", &domain, /*load_secret=*/false);
-  const char* env = std::getenv("CMDOMAIN");
-  *domain_name = env != nullptr && *env != '\0' ? env : domain.name;
+  std::string env = TextSetting("CMDOMAIN");
+  *domain_name = !env.empty() ? env : domain.name;
   if (!s.ok()) return Status::NotFound(s.message());
   std::string failures;
   for (const NameServerEndpoint& ns : domain.name_servers) {

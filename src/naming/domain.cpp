@@ -9,13 +9,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/settings.h"
+
 namespace cm {
 namespace {
 
-std::string Env(const char* name) {
-  const char* v = std::getenv(name);
-  return v ? v : "";
-}
+std::string Env(const char* name) { return TextSetting(name); }
 
 // The table path and a description of where we looked, for messages.
 std::string FindTable(std::string* looked) {

@@ -242,6 +242,8 @@ Status NameClient::Register(const NameRecord& record, int timeout_ms) {
     else if (a.done) last = a.status;
     else last = NotReached(*channels_[i]);
   }
+  CM_DEBUG("register '%s' at %s: %d of %zu name server(s) took it", record.name.c_str(), record.address.c_str(),
+           accepted, asked.size());
   for (size_t i = 0; i < asked.size(); ++i)
     if (accepted > 0 && missed_[i])
       CM_INFO("name server %s did not take our registration of '%s' yet: it gets it when its link comes up",
@@ -261,6 +263,7 @@ Status NameClient::Unregister(const std::string& name, int timeout_ms) {
     Status s = asked[i].done ? asked[i].status : NotReached(*channels_[i]);
     if (s.ok() || !result.ok()) result = s;
   }
+  CM_DEBUG("unregister '%s': %s", name.c_str(), result.ok() ? "done" : result.message().c_str());
   return result;
 }
 
@@ -282,6 +285,8 @@ Status NameClient::Lookup(const std::string& name, NameRecord* record, int timeo
       record->host = host ? host : "";
       record->pid = reply.GetInt();
       record->started = reply.GetLong();
+      CM_DEBUG("lookup '%s': at %s (pid %d on %s)", name.c_str(), record->address.c_str(), record->pid,
+               record->host.c_str());
       return Status::Ok();
     }
     Status s = a.done ? a.status : NotReached(*channels_[i]);
@@ -356,6 +361,7 @@ bool NameClient::TakeReconnected() {
     channels_[i]->TakeEvents(&events);
     for (const LinkEvent& e : events) {
       if (e.up && (was_up_[i] || missed_[i])) reconnected = true;
+      if (e.up) CM_DEBUG("link to name server %s up", channels_[i]->endpoint().c_str());
       if (e.up) was_up_[i] = true;
       if (!e.up) CM_WARN("lost the link to name server %s", channels_[i]->endpoint().c_str());
     }

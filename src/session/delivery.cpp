@@ -97,6 +97,8 @@ bool Session::Deliver(Peer& peer, const Message& message, Clock::time_point dead
     if (!peer.link_up) dialer_->Connect(peer.address.endpoint);  // idempotent
     result = on_stack ? dialer_->Send(peer.address, small, size) : dialer_->Send(peer.address, alone);
     if (result == Dialer::SendResult::kSent) {
+      CM_TRACE("sent '%s' to '%s' at %s: %zu bytes, seq %llu", message.type(), peer.name.c_str(),
+               peer.address.endpoint.c_str(), size, static_cast<unsigned long long>(env.seq));
       peer.seq_out = env.seq;
       peer.window.Sent(env.seq, size);
       ++peer.sent;

@@ -197,6 +197,8 @@ int Session::DispatchOne(int wait_ms) {
       acks_owed_.push_back(&peer);
     }
   }
+  CM_TRACE("received '%s' from '%s': %zu bytes, seq %llu", message.type(), peer.name.c_str(), used,
+           static_cast<unsigned long long>(env.seq));
   return HandleInline(message, peer);
 }
 

@@ -42,14 +42,17 @@ void Session::ProcessLinkEvents() {
       Peer& peer = *p;
       if (peer.address.endpoint != e.endpoint) continue;
       if (e.up) {
+        CM_DEBUG("connected to '%s' at %s", peer.name.c_str(), e.endpoint.c_str());
         peer.link_up = true;
         peer.was_lost = false;
       } else if (e.refused) {
+        CM_DEBUG("connection to '%s' at %s refused: a suspect", peer.name.c_str(), e.endpoint.c_str());
         // Nobody listens where it was: gone, unless it is reached after all
         // (the endpoint may be another process's now).
         Suspect(peer);
         peer.refused = true;
       } else {
+        CM_DEBUG("disconnected from '%s' at %s: a suspect", peer.name.c_str(), e.endpoint.c_str());
         peer.link_up = false;
         peer.link_reset = true;
         Suspect(peer);
@@ -62,6 +65,7 @@ void Session::ProcessLinkEvents() {
     for (auto& [name, p] : peers_) {
       if (p->inbound_fd != fd) continue;
       p->inbound_fd = -1;
+      CM_DEBUG("'%s' closed its connection to us: a suspect", p->name.c_str());
       Suspect(*p);
     }
   }
@@ -98,6 +102,7 @@ void Session::CheckSuspects() {
     // libzmq is still tearing down (its pipe takes writes until then).
     if (r == Dialer::SendResult::kSent && !peer->link_up) r = Dialer::SendResult::kNotConnected;
     if (r == Dialer::SendResult::kSent) {
+      CM_DEBUG("'%s' at %s is alive (suspect checked)", peer->name.c_str(), peer->address.ToString().c_str());
       peer->suspect_since = Clock::time_point{};
       peer->link_up = true;
       // Our connection to it was reset and made again: what went on the old
@@ -153,6 +158,8 @@ void Session::RunQueuedCallbacks() {
     auto [connected, peer] = callbacks_.front();
     callbacks_.pop_front();
     PeerHandler& handler = connected ? on_connect_ : on_disconnect_;
+    CM_DEBUG("'%s' %s: %s", peer->name.c_str(), connected ? "connected" : "disconnected",
+             handler ? "calling the program's callback" : "no callback installed");
     if (handler) {
       PeerHandler call = handler;  // the callback may install another one
       peer->escaped = true;        // a CmConnect points to it now

@@ -22,6 +22,7 @@ constexpr int kConfirmMoveMs = 500;
 
 void Session::SetAddress(Peer& peer, const Address& address) {
   if (peer.address.endpoint != address.endpoint) {
+    CM_DEBUG("'%s' is at %s", peer.name.c_str(), address.ToString().c_str());
     if (!peer.address.endpoint.empty() && !peers_.EndpointShared(peer.address.endpoint, peer))
       dialer_->Disconnect(peer.address.endpoint);
     peer.link_up = false;

@@ -16,6 +16,7 @@
 #include "session/timing.h"
 #include "util/log.h"
 #include "util/open_files.h"
+#include "util/settings.h"
 #include "util/version.h"
 
 namespace cm {
@@ -35,28 +36,9 @@ constexpr int kMaxSendTimeoutS = 10 * 86400;  // CM_SEND_TIMEOUT
 constexpr int kIdleSleepMs = 1000;
 
 // A feature on by default that `variable`=0 turns off (docs/api.md, environment).
-bool NotTurnedOff(const char* variable) {
-  const char* value = std::getenv(variable);
-  return value == nullptr || std::strcmp(value, "0") != 0;
-}
+bool NotTurnedOff(const char* variable) { return SwitchSetting(variable, true); }
 
 void CloseAtExit() { Session::Instance().Close(); }
-
-// A positive number from the environment variable `name`, if it is set; a
-// value that is not one is said, never silently ignored.
-bool PositiveSetting(const char* name, const char* unit, double current, double* value) {
-  const char* text = std::getenv(name);
-  if (text == nullptr) return false;
-  char* end = nullptr;
-  errno = 0;
-  double v = std::strtod(text, &end);
-  if (end == text || *end != '\0' || errno != 0 || !(v > 0) || !std::isfinite(v)) {
-    CM_WARN("%s='%s' is not a positive number of %s: using %g", name, text, unit, current);
-    return false;
-  }
-  *value = v;
-  return true;
-}
 
 }  // namespace
 
@@ -99,23 +81,14 @@ Status Session::StartListening() {
   if (name_.empty()) name_ = host_ + "_" + std::to_string(getpid());
   names_->set_sender(name_);
   SetLogName(name_);
-  double seconds = 0;
-  if (PositiveSetting("CM_SEND_TIMEOUT", "seconds", send_timeout_ms_ / 1000.0, &seconds)) {
-    // Time-outs are kept in int milliseconds: a longer one would wrap.
-    if (seconds > kMaxSendTimeoutS) {
-      CM_WARN("CM_SEND_TIMEOUT=%s is more than %d days: using %d days", std::getenv("CM_SEND_TIMEOUT"),
-              kMaxSendTimeoutS / 86400, kMaxSendTimeoutS / 86400);
-      seconds = kMaxSendTimeoutS;
-    }
-    send_timeout_ms_ = std::max(1, static_cast<int>(std::lround(seconds * 1000)));
-  }
-  double mib = 0;
-  if (PositiveSetting("CM_SEND_WINDOW", "MiB", send_window_bytes_ / 1048576.0, &mib)) {
-    // At least twice what a receiver reads between acknowledgements, or a
-    // receiver that keeps up would hold its senders back too.
-    double least = 2.0 * SendWindow::kAckEveryBytes / (1 << 20);
-    send_window_bytes_ = static_cast<uint64_t>(std::min(std::max(mib, least), 1048576.0) * (1 << 20));
-  }
+  // Time-outs are kept in int milliseconds: a longer one would wrap.
+  double seconds = PositiveNumberSetting("CM_SEND_TIMEOUT", "seconds", send_timeout_ms_ / 1000.0, 0.001, kMaxSendTimeoutS);
+  send_timeout_ms_ = std::max(1, static_cast<int>(std::lround(seconds * 1000)));
+  // At least twice what a receiver reads between acknowledgements, or a
+  // receiver that keeps up would hold its senders back too.
+  double least = 2.0 * SendWindow::kAckEveryBytes / (1 << 20);
+  double mib = PositiveNumberSetting("CM_SEND_WINDOW", "MiB", send_window_bytes_ / 1048576.0, least, 1048576.0);
+  send_window_bytes_ = static_cast<uint64_t>(mib * (1 << 20));
   poll_items_ = {{listener_->socket().handle(), 0, ZMQ_POLLIN, 0},
                  {listener_->monitor_socket().handle(), 0, ZMQ_POLLIN, 0},
                  {dialer_->monitor_socket().handle(), 0, ZMQ_POLLIN, 0}};

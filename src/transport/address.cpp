@@ -7,9 +7,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 #include <random>
+
+#include "util/settings.h"
 
 namespace cm {
 
@@ -86,6 +89,16 @@ std::vector<std::string> InterfaceAddresses() {
   return addresses;
 }
 
+// What CM_HOST may hold: a DNS name, an IPv4 or IPv6 address (a zone after
+// '%').  Other processes connect to it as it is, so a typo must not pass.
+bool IsHostText(const std::string& text) {
+  if (text.size() > 253) return false;
+  for (char c : text)
+    if (!(isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_' || c == ':' || c == '%'))
+      return false;
+  return true;
+}
+
 }  // namespace
 
 std::string ChooseAdvertisedHost(const HostFacts& facts) {
@@ -107,8 +120,8 @@ std::string ChooseAdvertisedHost(const HostFacts& facts) {
 
 std::string AdvertisedHost(const std::string& name_server_host) {
   HostFacts facts;
-  const char* env = std::getenv("CM_HOST");
-  if (env != nullptr) facts.cm_host = env;
+  facts.cm_host = CheckedTextSetting("CM_HOST", IsHostText, "a host name or address",
+                                     "advertising the address chosen without it");
   facts.name_server_host = name_server_host;
   if (facts.cm_host.empty() && !IsLoopbackName(name_server_host)) {
     // One look-up of the name server's host (a DNS query, on a real

@@ -50,6 +50,7 @@ Dialer::~Dialer() {
 void Dialer::Connect(const std::string& endpoint) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (!endpoints_.insert(endpoint).second) return;
+  CM_DEBUG("dialing %s", endpoint.c_str());
   try {
     socket_.connect(endpoint);
   } catch (const zmq::error_t& e) {
