@@ -1,5 +1,7 @@
 #include "http_view.h"
 
+#include <sys/socket.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
@@ -95,6 +97,12 @@ Status HttpView::Open(const HttpViewOptions& options, const DomainConfig& domain
   view->server_ = std::make_unique<httplib::Server>();
   // A few threads: the page asks three questions at a time, one at a time reaches the name server.
   view->server_->new_task_queue = [] { return new httplib::ThreadPool(4); };
+  // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, with which a
+  // second name server would share a taken port instead of being refused.
+  view->server_->set_socket_options([](int sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   view->Route();
 
   int port = options.port;
@@ -139,6 +147,12 @@ void HttpView::Route() {
     });
   }
 
+  // What no route answered (a path we do not serve, a method we do not take): JSON too.
+  http.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;  // ours already
+    SendError(res, res.status, res.status == 404 ? "no such page: " + req.path : "cannot serve " + req.method + " " + req.path);
+    return httplib::Server::HandlerResponse::Handled;
+  }));
   http.Get("/api/about", [this](const httplib::Request&, httplib::Response& res) {
     SendJson(res, Json{{"domain", json::Text(domain_)},
                        {"version", CM_VERSION},

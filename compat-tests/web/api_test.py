@@ -111,8 +111,10 @@ def main():
     # /api/info/NAME = cm info --json NAME, but from the process's last report
     # (the counters are as old as it is): the same keys, the same identity.
     for name, path in ((b"Plain", "Plain"), (latin, "Caf%E9")):
-        status, _, info = wait_for(f"the report of {name}", 20,
-                                   lambda: (lambda r: r if r[0] == 200 else None)(get(url + "api/info/" + path)))
+        # The first report goes out at registration, before the handlers are
+        # installed; the next within 5 s of that change.
+        status, _, info = wait_for(f"a report of {name} with its handlers", 30, lambda: (
+            lambda r: r if r[0] == 200 and r[2]["handler_types"] else None)(get(url + "api/info/" + path)))
         asked = cm_json("info", name)
         assert info["pid"] == talkers[name].pid, info
         assert info["name"] == ("Plain" if name == b"Plain" else latin_json), info

@@ -58,7 +58,8 @@ async function start() {
   async function refresh() {
     const t0 = performance.now();
     try {
-      const [n, c, r] = await Promise.all([api.names(), api.connects(), api.reports()]);
+      // A name server before 1.1 has no reports: the list then shows names only.
+      const [n, c, r] = await Promise.all([api.names(), api.connects(), api.reports().catch(() => [])]);
       names = n;
       reports = new Map(r.map((report) => [bytesKey(report.info.name), report.info]));
       searchable.clear();
