@@ -54,8 +54,11 @@ libCm-zmq is a drop-in replacement for the legacy Cm library: the same C
 API (CmMessage.h, CmConnect.h) over ZeroMQ and msgpack.  Programs written
 for Cm are relinked against it without changing a line.")
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION libs)
-set(CPACK_DEBIAN_RUNTIME_PACKAGE_GENERATE_SHLIBS ON)  # shlibs, and the ldconfig trigger
-set(CPACK_DEBIAN_RUNTIME_PACKAGE_GENERATE_SHLIBS_POLICY ">=")  # minor releases only add
+# The shlibs file (of the one package with a shared object: CPack 3.25 takes
+# this setting for all components); minor releases only add, hence >=.
+# CPack's own postinst and postrm run ldconfig.
+set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
+set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY ">=")
 
 set(CPACK_COMPONENT_DEV_DESCRIPTION "Cm control-command messaging over ZeroMQ: development files
 The legacy Cm headers (CmMessage.h, CmConnect.h, Cm.h), the link names

@@ -10,9 +10,11 @@ source "$(dirname "$0")/lib.sh"
 for tool in dpkg-deb dpkg-shlibdeps cpack; do
   command -v "$tool" >/dev/null || fail "$tool not found (make deps installs dpkg-dev)"
 done
-rm -rf "$PACKAGES"
-mkdir -p "$PACKAGES/debs" "$PACKAGES/root"
+# The build directory is kept from one run to the next (an incremental
+# build); what it made is not.
 build=$PACKAGES/build
+rm -rf "$PACKAGES/debs" "$PACKAGES/root" "$PACKAGES/built" "$build"/*.deb "$build"/*.ddeb
+mkdir -p "$PACKAGES/debs" "$PACKAGES/root"
 cmake -S "$SOURCE" -B "$build" -DCMAKE_INSTALL_PREFIX=/usr -DBUILD_TESTING=OFF \
       -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_DISABLE_FIND_PACKAGE_GTest=ON > "$PACKAGES/configure.log" 2>&1 ||
   { tail -30 "$PACKAGES/configure.log"; fail "configure with BUILD_TESTING=OFF and no GoogleTest"; }

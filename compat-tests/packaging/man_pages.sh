@@ -16,7 +16,7 @@ for page in man1/cm.1 man8/CmNameServer.8 man3/libcm.3; do
   for section in NAME SYNOPSIS DESCRIPTION 'SEE ALSO'; do
     grep -q "^$section" "$WORK/page.txt" || fail "$page has no $section"
   done
-  ok "man -l $page: $(wc -l < "$WORK/page.txt") lines, $(sed -n 2,3p "$WORK/page.txt" | tr -s ' \n' ' ')"
+  ok "man -l $page: $(wc -l < "$WORK/page.txt") lines, $(head -1 "$WORK/page.txt" | tr -s ' ')"
 done
 
 export LD_LIBRARY_PATH=$LIBDIR

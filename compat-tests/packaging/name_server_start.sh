@@ -40,7 +40,7 @@ grep -q 'exited at start' "$WORK/out" || fail "a start on a taken port said: $(c
 ok "port taken: exit 1, $(head -1 "$WORK/out")"
 
 status=0
-"$start" Nowhere > "$WORK/out" 2>&1 || status=$?
+CM_NAMESERVER_LOGDIR=$WORK/nowhere "$start" Nowhere > "$WORK/out" 2>&1 || status=$?
 [ "$status" = 1 ] && grep -q "Nowhere" "$WORK/out" || fail "an unknown domain: exit $status: $(cat "$WORK/out")"
 ok "unknown domain: exit 1, $(grep -m1 -i 'unknown\|not in' "$WORK/out" || head -1 "$WORK/out")"
 status=0

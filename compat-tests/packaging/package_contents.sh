@@ -52,8 +52,9 @@ ok "soname $soname"
 
 # Dependencies: from dpkg-shlibdeps, and between the packages (same version).
 depends=$(field "$runtime" Depends)
+names=$(tr ',' '\n' <<< "$depends" | awk '{ print $1 }')  # the package names, without versions
 for need in libc6 libstdc++6 libzmq5; do
-  grep -qE "(^|, )$need( |,|$)" <<< "$depends" || fail "libcm-zmq$MAJOR Depends lacks $need: $depends"
+  grep -qxF "$need" <<< "$names" || fail "libcm-zmq$MAJOR Depends lacks $need: $depends"
 done
 grep -qF "libcm-zmq$MAJOR (= $VERSION" <<< "$(field "$dev" Depends)" ||
   fail "libcm-zmq-dev does not depend on libcm-zmq$MAJOR (= $VERSION): $(field "$dev" Depends)"
@@ -63,12 +64,12 @@ grep -q 'libboost-program-options' <<< "$tools_depends" || fail "cm-zmq-tools De
 ok "Depends: libcm-zmq$MAJOR: $depends"
 ok "Depends: cm-zmq-tools: $tools_depends"
 # The shlibs file (programs built against it depend on libcm-zmq1 >= this
-# release) and the ldconfig trigger.
+# release) and ldconfig.
 mkdir "$WORK/control"
 dpkg-deb -e "$runtime" "$WORK/control/runtime"
-grep -qx "libCm-zmq $MAJOR libcm-zmq$MAJOR (>= $VERSION)" "$WORK/control/runtime/shlibs" ||
+grep -qx "libCm-zmq $MAJOR libcm-zmq$MAJOR (>= $VERSION-1)" "$WORK/control/runtime/shlibs" ||
   fail "shlibs: $(cat "$WORK/control/runtime/shlibs" 2>/dev/null)"
-grep -q ldconfig "$WORK/control/runtime/triggers" || fail "libcm-zmq$MAJOR has no ldconfig trigger"
+grep -q ldconfig "$WORK/control/runtime/postinst" || fail "libcm-zmq$MAJOR's postinst does not run ldconfig"
 dpkg-deb -e "$tools" "$WORK/control/tools"
 grep -qx /etc/default/cm-zmq "$WORK/control/tools/conffiles" || fail "/etc/default/cm-zmq is not a conffile"
 for script in postinst prerm postrm; do
@@ -77,7 +78,7 @@ for script in postinst prerm postrm; do
 done
 grep -q 'systemd-sysusers /usr/lib/sysusers.d/cm-zmq-tools.conf' "$WORK/control/tools/postinst" ||
   fail "postinst does not create the service's user"
-ok "shlibs, ldconfig trigger, conffiles, maintainer scripts"
+ok "shlibs ($(cat "$WORK/control/runtime/shlibs")), ldconfig, conffiles, maintainer scripts"
 
 # Stripped, with the symbols apart: each binary's build id has its .debug
 # file in a -dbgsym package.
@@ -88,7 +89,7 @@ for binary in "$LIBDIR/libCm-zmq.so.$VERSION" "$LIBDIR/cm-legacy-companion" "$BI
   id=$(readelf -n "$binary" | awk '/Build ID/ { print $3 }')
   [ -n "$id" ] || fail "${binary#$ROOT/} has no build id"
   debug=$WORK/dbgsym/usr/lib/debug/.build-id/${id:0:2}/${id:2}.debug
-  [ -f "$debug" ] && readelf -S "$debug" | grep -q '\.debug_info' || fail "no debug symbols for ${binary#$ROOT/} in -dbgsym"
+  [ -f "$debug" ] && readelf -S "$debug" 2>/dev/null | grep -q '\.debug_info' || fail "no debug symbols for ${binary#$ROOT/} in -dbgsym"
 done
 size=$(stat -c %s "$LIBDIR/libCm-zmq.so.$VERSION")
 built=$(stat -c %s "$PACKAGES/build/libCm-zmq.so.$VERSION")
