@@ -27,13 +27,14 @@ struct Command {
 };
 
 const Command kCommands[] = {
-    {"names", nullptr, cmtool::RunNames, "list the registered processes (host, pid, address, uptime)"},
+    {"names", nullptr, cmtool::RunNames, "list the registered processes (host, pid, address, uptime), or those matching"},
     {"connects", "connections", cmtool::RunConnects, "who sends to whom, with message counts (--dot: a graph)"},
+    {"watch", nullptr, cmtool::RunWatch, "names and connects, refreshed every few seconds until Ctrl-C"},
     {"send", nullptr, cmtool::RunSend, "send one message with items (-type T -i 1 -t text ...)"},
     {"request", nullptr, cmtool::RunRequest, "send a message, wait for the reply and print its items"},
-    {"listen", nullptr, cmtool::RunListen, "print every message that arrives (optionally as a registered name)"},
-    {"ping", nullptr, cmtool::RunPing, "check that a process answers; print the round-trip time"},
-    {"info", nullptr, cmtool::RunInfo, "a process's pid, host, address, handlers and message counters"},
+    {"listen", nullptr, cmtool::RunListen, "print every message that arrives, as a registered name"},
+    {"ping", nullptr, cmtool::RunPing, "check that processes answer (NAME..., or --all at once); round-trip times"},
+    {"info", nullptr, cmtool::RunInfo, "a process's pid, host, address, handler types and message counters"},
     {"kill", nullptr, cmtool::RunKill, "ask a process to close and exit; wait until it is gone"},
     {"nameserver", nullptr, cmtool::RunNameServer, "the name server: status, stop, cleanup"},
     {"secret", nullptr, cmtool::RunSecret, "create the domain's secret (a key file only members hold)"},
@@ -49,7 +50,7 @@ const Command* Find(const char* name) {
 
 void PrintHelp() {
   std::printf(
-      "Usage: cm COMMAND [options]\n\n"
+      "Usage: cm [--domain NAME] [--json] COMMAND [options]\n\n"
       "Talk to the processes and the name server of a Cm domain ($CMDOMAIN, or --domain).\n\n"
       "Commands:\n");
   for (const Command& c : kCommands) {
@@ -58,29 +59,59 @@ void PrintHelp() {
     std::printf("  %-26s %s\n", name.c_str(), c.summary);
   }
   std::printf(
-      "\nEvery command takes --help (with examples) and --domain NAME.\n"
+      "\nEvery command takes --help (with examples) and --domain NAME; --domain and\n"
+      "--json may also come before the command (cm --domain Conda names).\n"
       "Exit status: 0 success, 1 failure (unknown name, refused), 2 bad usage,\n"
       "3 not taken or not answered in time, 4 name server not reachable.\n\n"
       "Examples:\n"
-      "  cm names\n"
+      "  cm names 'Daq*'\n"
+      "  cm ping --all\n"
+      "  cm watch\n"
       "  cm send Daq -type SetRate -i 50\n"
       "  cm request Daq -type GetStatus --timeout 2\n"
       "  cm connects --dot | dot -Tpng > domain.png\n");
 }
 
-int Run(int argc, char** argv) {
-  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0 ||
-      std::strcmp(argv[1], "-help") == 0 || std::strcmp(argv[1], "help") == 0) {
-    if (argc >= 3 && std::strcmp(argv[1], "help") == 0 && Find(argv[2]) != nullptr)
-      return Find(argv[2])->run({"--help"});
-    PrintHelp();
-    return argc < 2 ? cmtool::kExitUsage : cmtool::kExitOk;
+// The global options, which may come before the command (cm --domain X
+// names): moved behind it, where every command takes --domain, and those
+// that print JSON --json.  Fail(kExitUsage) for --domain without its value.
+Args TakeGlobalOptions(Args* words) {
+  Args globals;
+  size_t i = 0;
+  for (; i < words->size(); ++i) {
+    const std::string& w = (*words)[i];
+    if (w == "--json" || w == "-json") {
+      globals.push_back("--json");
+    } else if (w == "--domain" || w == "-domain") {
+      if (i + 1 >= words->size()) cmtool::Fail(cmtool::kExitUsage, w + " needs a domain name (try cm --help)");
+      globals.push_back("--domain");
+      globals.push_back((*words)[++i]);
+    } else if (w.rfind("--domain=", 0) == 0) {
+      globals.push_back(w);
+    } else {
+      break;
+    }
   }
-  if (std::strcmp(argv[1], "--version") == 0) return cmtool::RunVersion({});
-  const Command* command = Find(argv[1]);
+  words->erase(words->begin(), words->begin() + static_cast<long>(i));
+  return globals;
+}
+
+int Run(int argc, char** argv) {
+  Args words(argv + 1, argv + argc);
+  Args globals = TakeGlobalOptions(&words);
+  auto is = [&](size_t k, const char* w) { return words.size() > k && words[k] == w; };
+  if (words.empty() || is(0, "--help") || is(0, "-h") || is(0, "-help") || is(0, "help")) {
+    if (is(0, "help") && words.size() >= 2 && Find(words[1].c_str()) != nullptr) return Find(words[1].c_str())->run({"--help"});
+    PrintHelp();
+    return words.empty() ? cmtool::kExitUsage : cmtool::kExitOk;
+  }
+  if (is(0, "--version")) return cmtool::RunVersion({});
+  const Command* command = Find(words[0].c_str());
   if (command == nullptr)
-    cmtool::Fail(cmtool::kExitUsage, std::string("unknown command '") + argv[1] + "' (try cm --help)");
-  return command->run(Args(argv + 2, argv + argc));
+    cmtool::Fail(cmtool::kExitUsage, "unknown command '" + words[0] + "' (try cm --help)");
+  Args args(words.begin() + 1, words.end());
+  args.insert(args.end(), globals.begin(), globals.end());
+  return command->run(args);
 }
 
 }  // namespace

@@ -3,8 +3,6 @@
 // legacy domain's name server knows, asked through a legacy companion
 // (docs/migration.md, "Listing both worlds"), each entry marked new, legacy
 // or both.
-#include <fnmatch.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
@@ -13,6 +11,7 @@
 
 #include "bridge_config.h"
 #include "commands.h"
+#include "directory.h"
 #include "legacy_bridge.h"
 #include "output.h"
 
@@ -48,14 +47,6 @@ const CommandHelp kConnectsHelp = {
 // DOT identifiers are quoted; quotes and backslashes inside are escaped,
 // and control characters written \xHH (as on a terminal).
 std::string DotId(const std::string& text) { return QuotedText(text); }
-
-// The optional PATTERN of names and connects: a shell glob (fnmatch).
-struct NameFilter {
-  std::string pattern;  // "" keeps everything
-  bool Keeps(const std::string& name) const {
-    return pattern.empty() || fnmatch(pattern.c_str(), name.c_str(), 0) == 0;
-  }
-};
 
 NameFilter Filter(CommandLine& cli) {
   NameFilter filter;
@@ -98,16 +89,7 @@ int RunNames(const Args& args) {
   if (!cli.Parse(args)) return kExitOk;
   NameFilter filter = Filter(cli);
   cm::DomainConfig domain = cli.Domain();
-  std::vector<cm::NameRecord> records;
-  {
-    auto names = ConnectNameServers(domain);
-    CheckNameServer(names->List(&records, kNameServerTimeoutMs));
-  }
-  records.erase(std::remove_if(records.begin(), records.end(),
-                               [&](const cm::NameRecord& r) { return !filter.Keeps(r.name); }),
-                records.end());
-  std::sort(records.begin(), records.end(),
-            [](const cm::NameRecord& a, const cm::NameRecord& b) { return a.name < b.name; });
+  std::vector<cm::NameRecord> records = FetchNames(domain, filter);
   int64_t now = static_cast<int64_t>(std::time(nullptr));
   if (auto bridge = StartLegacyBridge()) {
     std::string task = cm::LegacyNameServerTask();
@@ -152,11 +134,7 @@ int RunNames(const Args& args) {
     PrintJson(cm::json::Names(records, now));
     return kExitOk;
   }
-  Table table({"NAME", "HOST", "PID", "ADDRESS", "UPTIME"}, {false, false, true, false, true});
-  for (const cm::NameRecord& r : records)
-    table.Add({Printable(r.name), Printable(r.host), std::to_string(r.pid), Printable(r.address),
-               FormatDuration(now - r.started)});
-  table.Print(stdout);
+  PrintNames(records, now);
   return kExitOk;
 }
 
@@ -170,17 +148,7 @@ int RunConnects(const Args& args) {
   if (cli.Has("dot") && cli.Has("json")) Fail(kExitUsage, "connects: choose --dot or --json, not both");
   NameFilter filter = Filter(cli);
   cm::DomainConfig domain = cli.Domain();
-  std::vector<cm::ConnectRecord> records;
-  {
-    auto names = ConnectNameServers(domain);
-    CheckNameServer(names->Connects(&records, kNameServerTimeoutMs));
-  }
-  records.erase(std::remove_if(records.begin(), records.end(),
-                               [&](const cm::ConnectRecord& r) { return !filter.Keeps(r.from) && !filter.Keeps(r.to); }),
-                records.end());
-  std::sort(records.begin(), records.end(), [](const cm::ConnectRecord& a, const cm::ConnectRecord& b) {
-    return a.from != b.from ? a.from < b.from : a.to < b.to;
-  });
+  std::vector<cm::ConnectRecord> records = FetchConnects(domain, filter);
   if (auto bridge = StartLegacyBridge()) {
     std::string task = cm::LegacyNameServerTask();
     std::vector<std::pair<std::string, std::string>> legacy_pairs;
@@ -225,10 +193,7 @@ int RunConnects(const Args& args) {
   } else if (cli.Has("json")) {
     PrintJson(cm::json::Connects(records));
   } else {
-    Table table({"FROM", "TO", "MESSAGES"}, {false, false, true});
-    for (const cm::ConnectRecord& r : records)
-      table.Add({Printable(r.from), Printable(r.to), std::to_string(r.messages)});
-    table.Print(stdout);
+    PrintConnects(records);
   }
   return kExitOk;
 }

@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "output.h"
 #include "exchange.h"
+#include "pinger.h"
 #include "naming/process_info.h"
 #include "util/version.h"
 
@@ -21,12 +22,16 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 const CommandHelp kPingHelp = {
-    "ping", "cm ping NAME [--count N] [--timeout SECONDS] [--domain NAME]",
-    "Check that process NAME answers: send it cm:ping, wait for cm:pong and print\n"
-    "the round-trip time.  \"NAME: not running\" (exit 1) when no process has that\n"
-    "name; exit 3 when it is registered but does not answer in time.",
+    "ping", "cm ping NAME... | --all  [--count N] [--timeout SECONDS] [--json] [--domain NAME]",
+    "Check that processes answer: send each cm:ping, wait for its cm:pong and print\n"
+    "the round-trip time.  Several names, or --all (every registered process), are\n"
+    "pinged at once: a table of round trips, then a line naming those that did\n"
+    "not answer.  \"NAME: not running\" (exit 1) when no process has that name;\n"
+    "exit 3 when one is registered but does not answer in time.",
     "  cm ping Daq\n"
     "  cm ping Daq --count 5\n"
+    "  cm ping Daq Trigger Builder\n"
+    "  cm ping --all --timeout 1\n"
     "  if cm ping Daq 2>/dev/null; then echo up; fi\n"};
 
 const CommandHelp kInfoHelp = {
@@ -78,23 +83,99 @@ std::string Where(const cm::NameRecord& r) { return "pid " + std::to_string(r.pi
 
 int RunPing(const Args& args) {
   CommandLine cli(kPingHelp);
-  cli.AddPositional("name", "the process name");
+  cli.hidden.add_options()("name", po::value<std::vector<std::string>>(), "the process names");
+  cli.positional.add("name", -1);
   cli.AddTimeout(3, "how long to wait for each answer");
-  cli.options.add_options()("count,n", po::value<int>()->default_value(1)->value_name("N"), "send N pings, 0.2 s apart");
+  cli.options.add_options()
+      ("all", "ping every registered process, all at once")
+      ("count,n", po::value<int>()->default_value(1)->value_name("N"), "ping N times, 0.2 s apart")
+      ("json", "print a JSON array, one object per process: name, host, pid, answered, round_trip_ms, why");
   if (!cli.Parse(args)) return kExitOk;
   int count = cli.vm["count"].as<int>();
   if (count < 1 || count > 100000) Fail(kExitUsage, "ping: --count must be from 1 to 100000");
-  Target target = Find(cli);
-  for (int i = 0; i < count; ++i) {
-    if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  std::vector<std::string> names;
+  if (cli.Has("name")) names = cli.vm["name"].as<std::vector<std::string>>();
+  bool all = cli.Has("all");
+  if (all == !names.empty()) Fail(kExitUsage, "ping: give process names, or --all (try cm ping --help)");
+  cm::DomainConfig domain = cli.Domain();
+
+  // Who: one lookup for one name (its error as before), one list for more.
+  std::vector<cm::NameRecord> targets;
+  std::vector<std::string> not_running;
+  if (names.size() == 1) {
+    targets.push_back(LookupOrFail(*ConnectNameServers(domain), names.front()));
+  } else {
+    std::vector<cm::NameRecord> records;
+    CheckNameServer(ConnectNameServers(domain)->List(&records, kNameServerTimeoutMs));
+    std::sort(records.begin(), records.end(),
+              [](const cm::NameRecord& a, const cm::NameRecord& b) { return a.name < b.name; });
+    if (all) targets = records;
+    for (const std::string& name : names) {
+      auto found = std::find_if(records.begin(), records.end(), [&](const cm::NameRecord& r) { return r.name == name; });
+      if (found == records.end()) not_running.push_back(name);
+      else targets.push_back(*found);
+    }
+  }
+  bool one = names.size() == 1;
+  bool json = cli.Has("json");
+  Pinger pinger(domain);
+  int status = kExitOk;
+  for (int round = 0; round < count; ++round) {
+    if (round > 0) std::this_thread::sleep_for(std::chrono::milliseconds(200));
     auto start = Clock::now();
-    Ask(target, "cm:ping", "cm:pong", cli.TimeoutMs(), [](cm::Message&) {});
-    double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-    std::printf("%s: alive, round trip %.3f ms (%s)\n", Printable(target.record.name).c_str(), ms,
-                Where(target.record).c_str());
+    std::vector<PingResult> results = pinger.PingAll(targets, cli.TimeoutMs());
+    double took_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    std::vector<std::string> silent;
+    for (const PingResult& r : results)
+      if (!r.answered) silent.push_back(r.target.name);
+    if (!silent.empty()) status = kExitTimeout;
+    if (json) {
+      cm::json::Json out = cm::json::Json::array();
+      for (const PingResult& r : results) {
+        cm::json::Json entry = {{"name", cm::json::Text(r.target.name)}, {"host", cm::json::Text(r.target.host)},
+                                {"pid", r.target.pid}, {"answered", r.answered}};
+        entry["round_trip_ms"] = r.answered ? cm::json::Json(r.round_trip_ms) : cm::json::Json(nullptr);
+        entry["why"] = r.answered ? cm::json::Json(nullptr) : cm::json::Text(r.why);
+        out.push_back(std::move(entry));
+      }
+      for (const std::string& name : not_running)
+        out.push_back({{"name", cm::json::Text(name)}, {"host", nullptr}, {"pid", nullptr}, {"answered", false},
+                       {"round_trip_ms", nullptr}, {"why", "not running"}});
+      PrintJson(out);
+    } else if (one) {
+      const PingResult& r = results.front();
+      if (!r.answered)
+        Fail(kExitTimeout, r.target.name + " (" + Where(r.target) + ") did not answer cm:ping: " + r.why);
+      std::printf("%s: alive, round trip %.3f ms (%s)\n", Printable(r.target.name).c_str(), r.round_trip_ms,
+                  Where(r.target).c_str());
+    } else {
+      Table table({"NAME", "HOST", "PID", "ROUND TRIP"}, {false, false, true, false});
+      for (const PingResult& r : results) {
+        char rtt[32];
+        std::snprintf(rtt, sizeof rtt, "%.3f ms", r.round_trip_ms);
+        table.Add({Printable(r.target.name), Printable(r.target.host), std::to_string(r.target.pid),
+                   r.answered ? std::string(rtt) : Printable(r.why)});
+      }
+      for (const std::string& name : not_running) table.Add({Printable(name), "-", "-", "not running"});
+      table.Print(stdout);
+      char took[32];
+      std::snprintf(took, sizeof took, "%.1f ms", took_ms);
+      std::string summary = std::to_string(results.size() - silent.size()) + " of " + std::to_string(results.size()) +
+                            " answered, in " + took;
+      if (!silent.empty()) {
+        summary += "; no answer from:";
+        for (const std::string& name : silent) summary += " " + Printable(name);
+      }
+      if (!not_running.empty()) {
+        summary += "; not running:";
+        for (const std::string& name : not_running) summary += " " + Printable(name);
+      }
+      std::printf("%s\n", summary.c_str());
+    }
     std::fflush(stdout);
   }
-  return kExitOk;
+  if (!not_running.empty()) return kExitFailed;
+  return status;
 }
 
 int RunInfo(const Args& args) {

@@ -10,6 +10,7 @@ namespace cmtool {
 
 int RunNames(const Args& args);       // cmd_directory.cpp
 int RunConnects(const Args& args);
+int RunWatch(const Args& args);       // cmd_watch.cpp
 int RunPing(const Args& args);        // cmd_process.cpp
 int RunInfo(const Args& args);
 int RunKill(const Args& args);
