@@ -27,7 +27,9 @@ int64_t Now() { return static_cast<int64_t>(std::time(nullptr)); }
 void SendJson(httplib::Response& res, const Json& value, int status = 200) {
   res.status = status;
   res.set_header("Cache-Control", "no-store");
-  res.set_content(json::Dump(value), "application/json");
+  // With the charset, which cpp-httplib does not compress: brotli's slowest
+  // level (its choice) would cost more than sending the bytes, every refresh.
+  res.set_content(json::Dump(value), "application/json; charset=utf-8");
 }
 
 void SendError(httplib::Response& res, int status, const std::string& why) {
@@ -95,8 +97,11 @@ Status HttpView::Open(const HttpViewOptions& options, const DomainConfig& domain
   view->access_ = std::make_unique<HttpAccess>(options.allow_kill, domain.security);
   view->kill_ = std::make_unique<HttpKill>(domain.name, view->queries_.get());
   view->server_ = std::make_unique<httplib::Server>();
-  // A few threads: the page asks three questions at a time, one at a time reaches the name server.
-  view->server_->new_task_queue = [] { return new httplib::ThreadPool(4); };
+  // A thread serves one connection until it closes, and a browser keeps
+  // up to six open to a host: threads for two pages, and idle connections
+  // closed soon (a page asks again within its refresh anyway).
+  view->server_->new_task_queue = [] { return new httplib::ThreadPool(12); };
+  view->server_->set_keep_alive_timeout(1);
   // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, with which a
   // second name server would share a taken port instead of being refused.
   view->server_->set_socket_options([](int sock) {

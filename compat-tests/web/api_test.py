@@ -9,6 +9,7 @@ refused, and CmNameServer's checks of --http and --allow-kill.
 """
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -157,6 +158,10 @@ def main():
 
 try:
     main()
+    shutil.rmtree(WORK, ignore_errors=True)
+except BaseException:
+    print(f"work directory kept (the name server's log): {WORK}")
+    raise
 finally:
     for child in CHILDREN:
         child.kill()

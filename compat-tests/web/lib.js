@@ -10,6 +10,7 @@ const os = require('os');
 const path = require('path');
 
 const started = [];  // every child, to stop at exit
+const workDirs = [];  // removed when the test passes, kept (and named) when it fails
 
 function fail(message) {
   throw new Error(message);
@@ -67,6 +68,7 @@ class Domain {
     this.bin = bin;
     this.options = options;
     this.work = fs.mkdtempSync(path.join(os.tmpdir(), 'cm-web.'));
+    workDirs.push(this.work);
     this.env = { ...process.env };
     // A site's domain settings must not leak into the test.
     for (const v of ['CMDOMAIN', 'CMDOMAIN_DATABASE', 'CMMGR', 'CMROOT', 'CM_HOST', 'CM_LOG', 'CM_SEND_TIMEOUT', 'CM_SECRET'])
@@ -177,11 +179,13 @@ function run(name, body) {
     for (const step of cleanup.reverse()) await step().catch(() => {});
     console.log(`PASS ${name}`);
     stopAll();
+    for (const dir of workDirs) fs.rmSync(dir, { recursive: true, force: true });
     process.exit(0);
   }, async (error) => {
     console.log(`FAIL ${name}: ${error.stack || error}`);
     for (const step of cleanup.reverse()) await step().catch(() => {});
     stopAll();
+    console.log(`work directories kept (name server logs): ${workDirs.join(' ')}`);
     process.exit(1);
   });
 }

@@ -49,7 +49,6 @@ run('web.page', async (cleanup) => {
   check(graph.edges.every((e) => e.width > 1), 'an edge with messages is drawn wider than an idle one');
   const rows = await page.$$eval('#rows tr', (trs) => trs.map((tr) => tr.dataset.name));
   check(JSON.stringify(rows) === JSON.stringify(kNames), `the list shows ${rows}`);
-  await page.screenshot({ path: screenshot || path.join(domain.work, 'webview.png') });
 
   // The search box filters the list and the graph.
   await page.fill('#search', 'moni');
@@ -72,6 +71,10 @@ run('web.page', async (cleanup) => {
   check(info.name === 'Daq' && Number(info.pid) === daq.pid, `info shows ${JSON.stringify(info)}`);
   check(/Tick/.test(info.handler_types) && /Status/.test(info.handler_types), `handler types: ${info.handler_types}`);
   check(Number(info.sent) > 0, `Daq has sent: ${info.sent}`);
+  // The picture of docs/webview.png: every row with its report, Daq's info open.
+  await waitFor('every row with its handler types', 30, async () =>
+    (await page.$$eval('#rows tr td:last-child', (tds) => tds.every((td) => td.textContent.includes('Tick')))));
+  await page.screenshot({ path: screenshot || path.join(domain.work, 'webview.png') });
 
   // A click on a node of the graph does the same.
   const at = await page.evaluate(() => {

@@ -53,12 +53,14 @@ run(`scale.web_${count}`, async (cleanup) => {
     return d && d.nodes.length === count + 1 && d.edges.length === count ? d : null;
   });
   const loadMs = Date.now() - loadStart;
-  const own = await page.evaluate(() => ({ first: window.cmView.firstDrawnMs, refresh: window.cmView.lastRefreshMs }));
+  const own = await page.evaluate(() => ({ first: window.cmView.firstDrawnMs, refresh: window.cmView.lastRefreshMs,
+    refreshes: window.cmView.refreshes }));
   check(all.edges.every((e) => e.to === 'Collector'), 'every edge goes to the collector');
   const rows = await page.$$eval('#rows tr', (trs) => trs.length);
   check(rows === count + 1, `the list has ${rows} rows`);
   console.log(`page with ${count + 1} processes and ${count} edges: drawn ${seconds(loadMs)} after navigation ` +
-              `(the page's own count from its script's start: ${seconds(own.first)}; that refresh: ${seconds(own.refresh)})`);
+              `(by the page's clock: its first refresh drawn ${seconds(own.first)} after navigation, taking ` +
+              `${seconds(own.refresh)}; ${own.refreshes} refreshes by then)`);
   // A later refresh, everything in place (the page asks every 2 s).
   const before = await page.evaluate(() => window.cmView.refreshes);
   await waitFor('a second refresh', 30, async () => (await page.evaluate(() => window.cmView.refreshes)) > before);

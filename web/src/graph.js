@@ -34,6 +34,12 @@ export class Graph {
       ],
     });
     this.cy.on('tap', 'node', (event) => onSelect(event.target.id()));
+    // The info panel opening beside it shrinks the graph: cytoscape must
+    // know (or clicks land where nodes were), and the graph fit again.
+    new ResizeObserver(() => {
+      this.cy.resize();
+      this.fit();
+    }).observe(container);
     this.showEdgeLabels = true;
   }
 
@@ -87,6 +93,10 @@ export class Graph {
       : { name: 'concentric', animate: false, minNodeSpacing: 6, concentric: (node) => node.degree(),
           levelWidth: () => 1 };
     this.cy.layout(options).run();
+    this.fit();
+  }
+
+  fit() {
     this.cy.fit(undefined, 30);
     // A few nodes fitted to a large screen would be drawn huge.
     if (this.cy.zoom() > 1.3) {

@@ -42,7 +42,8 @@ export class InfoPanel {
       label.textContent = key;
       const cell = document.createElement('td');
       if (Array.isArray(value)) cell.textContent = value.map(shown).join(' ');
-      else if (key === 'uptime' || key === 'report_age') cell.textContent = duration(value);
+      else if (key === 'uptime') cell.textContent = duration(value);
+      else if (key === 'start_time' && value) cell.textContent = new Date(value * 1000).toISOString().replace('.000Z', 'Z');
       else cell.textContent = typeof value === 'object' ? shown(value) : String(value);
       row.append(label, cell);
       rows.appendChild(row);

@@ -16,7 +16,7 @@ export class ProcessList {
   // names: /api/names; reports: bytes key -> info (may lack a name).
   update(names, reports, keep) {
     const rows = document.createDocumentFragment();
-    const sorted = [...names].sort((a, b) => shown(a.name).localeCompare(shown(b.name)));
+    const sorted = [...names].sort((a, b) => shown(a.name).localeCompare(shown(b.name), undefined, { numeric: true }));
     for (const n of sorted) {
       const key = bytesKey(n.name);
       const info = reports.get(key);

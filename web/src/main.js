@@ -8,11 +8,10 @@ import { ProcessList } from './list.js';
 import { bytesKey, shown } from './texts.js';
 
 const $ = (id) => document.getElementById(id);
-const started = performance.now();
 
 const view = {
   refreshes: 0,          // completed refreshes
-  firstDrawnMs: null,    // from the script's start to the first refresh drawn
+  firstDrawnMs: null,    // from the navigation's start to the first refresh drawn
   lastRefreshMs: null,   // how long the last refresh took (fetch + draw)
   error: null,           // the last refresh's failure, if it failed
 };
@@ -51,8 +50,11 @@ async function start() {
     graph.filter(keep);
   });
 
-  // Messages per second on each edge, from the counts of two refreshes.
-  let lastCounts = new Map(), lastAt = 0;
+  // Messages per second on each edge, over the last few seconds: processes
+  // report their counts once a second, so two refreshes close together may
+  // see no change on a busy edge.
+  const kRateWindowMs = 5000;
+  let history = [];  // [{at, counts: edge id -> messages}], oldest first
   const rates = new Map();
 
   async function refresh() {
@@ -69,13 +71,14 @@ async function start() {
         searchable.set(bytesKey(x.name), [shown(x.name), shown(x.host), String(x.pid), types].join(' ').toLowerCase());
       }
       const now = performance.now(), counts = new Map();
-      for (const connect of c) {
-        const id = Graph.edgeId(connect);
-        counts.set(id, connect.messages);
-        if (lastCounts.has(id) && now > lastAt) rates.set(id, Math.max(0, connect.messages - lastCounts.get(id)) * 1000 / (now - lastAt));
-      }
-      lastCounts = counts;
-      lastAt = now;
+      for (const connect of c) counts.set(Graph.edgeId(connect), connect.messages);
+      history = history.filter((h) => now - h.at <= kRateWindowMs);
+      const since = history[0];
+      rates.clear();
+      if (since)
+        for (const [id, messages] of counts)
+          if (since.counts.has(id)) rates.set(id, Math.max(0, messages - since.counts.get(id)) * 1000 / (now - since.at));
+      history.push({ at: now, counts });
       list.update(names, reports, keep);
       graph.update(names, c, rates);
       graph.filter(keep);
@@ -87,7 +90,7 @@ async function start() {
     }
     view.lastRefreshMs = performance.now() - t0;
     view.refreshes += 1;
-    if (view.firstDrawnMs === null && !view.error) view.firstDrawnMs = performance.now() - started;
+    if (view.firstDrawnMs === null && !view.error) view.firstDrawnMs = performance.now();
     setTimeout(refresh, refreshMs);
   }
   refresh();
