@@ -84,7 +84,7 @@ class Domain {
       const made = spawnSync(path.join(this.bin, 'cm'), ['secret'], { env: this.env, encoding: 'utf8' });
       check(made.status === 0, `cm secret: ${made.stderr}`);
       const line = fs.readFileSync(this.env.CM_SECRET, 'utf8').split('\n').find((l) => l.startsWith('secret-key'));
-      this.key = line.split('=')[1].trim();
+      this.key = line.slice(line.indexOf('=') + 1).trim();  // (Z85 has '=' among its characters)
     }
     this.logPath = path.join(this.work, 'nameserver.log');
     const log = fs.openSync(this.logPath, 'w');
