@@ -69,7 +69,7 @@ for run in 1 2 3; do
   end=$(date +%s%N)
   check "ping --all (run $run): exit 0, all $COUNT answered" \
     bash -c "[ $RC -eq 0 ] && grep -q '^$COUNT of $COUNT answered, in ' '$WORK/out'"
-  slowest=$(awk '/ ms$/ {print $(NF-1)}' "$WORK/out" | sort -n | tail -1)
+  slowest=$(awk '/^P[0-9]+ .* ms$/ {print $(NF-1)}' "$WORK/out" | sort -n | tail -1)
   echo "      run $run: cm ping --all, $COUNT processes: $(((end - start) / 1000000)) ms wall" \
        "($(tail -1 "$WORK/out" | sed 's/.*, in //'), slowest round trip $slowest ms)"
 done
