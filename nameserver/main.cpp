@@ -1,4 +1,6 @@
 // CmNameServer: command line, domain resolution, then the daemon's loop.
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -62,9 +64,8 @@ int main(int argc, char** argv) {
       ("log-level", po::value<std::string>()->value_name("LEVEL"),
        "error, warn, info, debug or trace (default: $CM_LOG, else info)")
       ("log-file", po::value<std::string>()->implicit_value("")->value_name("PATH"),
-       "append log lines to PATH instead of stderr; without =PATH, to\n"
-       "<repository>/CmNameServer.<domain>.log; reopened on SIGHUP (default:\n"
-       "$CM_LOG_FILE, else stderr)")
+       "append log lines to PATH instead of stderr (without PATH: "
+       "<repository>/CmNameServer.<domain>.log), reopened on SIGHUP (default: $CM_LOG_FILE, else stderr)")
       ("max-request-kb", po::value<int>()->value_name("N"),
        "close a connection whose request frame declares more than N KiB (default: 64)")
       ("max-names-per-connection", po::value<int>()->value_name("N"),
@@ -110,7 +111,10 @@ int main(int argc, char** argv) {
   }
   if (args.count("log-file")) {
     std::string path = args["log-file"].as<std::string>();
-    if (path.empty()) path = DefaultLogFile(domain);
+    if (path.empty()) {
+      path = DefaultLogFile(domain);
+      mkdir(domain.repository.c_str(), 0755);  // as `cm secret` would (/tmp/cm on a fresh machine); else said below
+    }
     s = cm::SetLogFile(path);
     if (!s.ok()) {
       CM_ERROR("--log-file: %s", s.message().c_str());

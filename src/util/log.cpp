@@ -32,7 +32,7 @@ struct LevelName {
   const char* name;
   LogLevel level;
 };
-// What CM_LOG accepts (in any case); the first name of a level is its label.
+// What CM_LOG accepts, in any case.
 constexpr LevelName kLevelNames[] = {{"error", LogLevel::kError}, {"warn", LogLevel::kWarn},
                                      {"warning", LogLevel::kWarn}, {"info", LogLevel::kInfo},
                                      {"debug", LogLevel::kDebug}, {"trace", LogLevel::kTrace}};

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "util/log.h"
+#include "util/settings.h"
 #include "util/status.h"
 
 namespace cm {
@@ -63,7 +64,8 @@ inline uint32_t WriteProtocolVersion() {
   uint32_t version = g_write_protocol_version.load(std::memory_order_relaxed);
   if (version != 0) return version;
   version = kDefaultWriteProtocolVersion;
-  if (const char* text = std::getenv("CM_PROTOCOL"); text != nullptr && *text != '\0') {
+  if (std::string setting = TextSetting("CM_PROTOCOL"); !setting.empty()) {
+    const char* text = setting.c_str();
     char* end = nullptr;
     unsigned long asked = std::strtoul(text, &end, 10);
     if (*end == '\0' && asked <= kProtocolVersion && ReadsProtocol(static_cast<uint32_t>(asked)))
