@@ -94,7 +94,9 @@ int RunPing(const Args& args) {
   int count = cli.vm["count"].as<int>();
   if (count < 1 || count > 100000) Fail(kExitUsage, "ping: --count must be from 1 to 100000");
   std::vector<std::string> names;
-  if (cli.Has("name")) names = cli.vm["name"].as<std::vector<std::string>>();
+  if (cli.Has("name"))
+    for (const std::string& name : cli.vm["name"].as<std::vector<std::string>>())  // each once, in order
+      if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
   bool all = cli.Has("all");
   if (all == !names.empty()) Fail(kExitUsage, "ping: give process names, or --all (try cm ping --help)");
   cm::DomainConfig domain = cli.Domain();

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <ctime>
 #include <thread>
+#include <vector>
 
 #include "commands.h"
 #include "directory.h"
@@ -23,7 +24,8 @@ const CommandHelp kWatchHelp = {
     "On a terminal each refresh redraws the screen; otherwise the refreshes\n"
     "follow each other, a blank line between.  PATTERN (a shell glob, quoted)\n"
     "keeps the names it matches.  --count N stops after N refreshes.  Two\n"
-    "requests to the name server per refresh.",
+    "requests to the name server per refresh; one it does not answer is said\n"
+    "on the screen, and asked again at the next (exit 4 if the last was).",
     "  cm watch\n"
     "  cm watch 'Daq*' --interval 1\n"
     "  cm watch --count 1 > snapshot.txt\n"};
@@ -60,10 +62,22 @@ int RunWatch(const Args& args) {
   action.sa_handler = OnStopSignal;
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
+  int status = kExitOk;
   for (long refresh = 1; !g_stop; ++refresh) {
     // Both asked before anything is drawn: the screen is never half old.
-    auto names = FetchNames(domain, filter);
-    auto connects = FetchConnects(domain, filter);
+    // A name server that does not answer is said on the screen, and asked
+    // again at the next refresh: watching is for when things go wrong.
+    std::vector<cm::NameRecord> names;
+    std::vector<cm::ConnectRecord> connects;
+    std::string trouble;
+    try {
+      names = FetchNames(domain, filter);
+      connects = FetchConnects(domain, filter);
+      status = kExitOk;
+    } catch (const Failure& failure) {
+      trouble = failure.what();
+      status = failure.code();
+    }
     time_t now = std::time(nullptr);
     char clock[16];
     std::strftime(clock, sizeof clock, "%H:%M:%S", std::localtime(&now));
@@ -71,14 +85,18 @@ int RunWatch(const Args& args) {
     else if (refresh > 1) std::printf("\n");
     std::printf("cm watch: domain %s, %s, every %g s%s%s; Ctrl-C to stop\n\n", Printable(domain.name).c_str(), clock,
                 interval, filter.pattern.empty() ? "" : ", names ", Printable(filter.pattern).c_str());
-    PrintNames(names, static_cast<int64_t>(now));
-    std::printf("\n");
-    PrintConnects(connects);
+    if (!trouble.empty()) {
+      std::printf("cm: %s\n", Printable(trouble).c_str());
+    } else {
+      PrintNames(names, static_cast<int64_t>(now));
+      std::printf("\n");
+      PrintConnects(connects);
+    }
     std::fflush(stdout);
     if (count > 0 && refresh >= count) break;
     Pause(interval);
   }
-  return kExitOk;
+  return status;  // the last refresh's: 4 if the name server did not answer it
 }
 
 }  // namespace cmtool

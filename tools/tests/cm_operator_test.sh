@@ -118,6 +118,10 @@ run watch 'Daq2' --count 1
 expect "watch PATTERN: just what matches" bash -c "grep -q '^Daq2 ' '$WORK/out' && ! grep -q '^Daq1 ' '$WORK/out'"
 run watch --interval 0
 expect "watch --interval 0: exit 2, one line" one_line_error 2
+FREE_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+CM_NAMESERVER=tcp://127.0.0.1:$FREE_PORT run watch --count 2 --interval 0.1
+expect "watch, no name server: says so on each refresh, exit 4" \
+  bash -c "[ $RC -eq 4 ] && [ \"\$(grep -c '^cm: name server .* is not reachable' '$WORK/out')\" -eq 2 ]"
 
 echo "--- ping several names, ping --all"
 run ping Daq1 Daq2
@@ -125,6 +129,8 @@ expect "ping Daq1 Daq2: exit 0" rc_is 0
 expect "ping Daq1 Daq2: a row each with its round trip" \
   bash -c "grep -qE '^Daq1 +[^ ]+ +$DAQ1_PID +[0-9.]+ ms\$' '$WORK/out' && grep -qE '^Daq2 +[^ ]+ +$DAQ2_PID +[0-9.]+ ms\$' '$WORK/out'"
 expect "ping Daq1 Daq2: the summary" out_matches '^2 of 2 answered, in [0-9.]+ ms$'
+run ping Daq1 Daq1
+expect "ping Daq1 Daq1: pinged once" bash -c "[ $RC -eq 0 ] && [ \"\$(cat '$WORK/out' | wc -l)\" -eq 1 ] && grep -q '^Daq1: alive' '$WORK/out'"
 run ping Daq1 Nobody
 expect "ping Daq1 Nobody: exit 1" rc_is 1
 expect "ping Daq1 Nobody: Nobody not running" out_matches '^Nobody +- +- +not running$'
