@@ -23,6 +23,7 @@
 #include "free_port.h"
 #include "codec/frame.h"
 #include "naming/name_client.h"
+#include "naming/process_info.h"
 #include "session/session.h"
 #include "transport/context.h"
 #include "transport/dialer.h"
@@ -415,14 +416,8 @@ TEST_F(SessionTest, InfoCountsTheMessagesWaitingForDispatch) {
   ASSERT_TRUE(s.Send(count, "busy"));
   long queued = -1, counted = -1;
   s.handlers().Install("cm:info-reply", [&queued](Message& m, const char*) {
-    while (m.PeekKind() != ItemKind::kTail) {
-      if (m.PeekKind() == ItemKind::kLong && m.items().size() - m.cursor() == 2) {  // queued, then unacked
-        queued = m.GetLong();
-        break;
-      }
-      if (m.PeekKind() == ItemKind::kText) (void)m.GetText();
-      else (void)m.GetLong();
-    }
+    ProcessInfo info;  // the reply's layout (naming/process_info.h)
+    if (GetProcessInfo(m, &info)) queued = info.queued;
     return false;
   });
   s.handlers().Install("Counted", [&counted](Message& m, const char*) {
