@@ -62,13 +62,18 @@ void Pinger::ReadLinkEvents(std::vector<Pending>& pending) {
   dialer_->TakeEvents(&events);
   for (const cm::LinkEvent& e : events)
     for (Pending& p : pending) {
-      if (p.done || p.sent || p.address.endpoint != e.endpoint) continue;
+      if (p.done || p.address.endpoint != e.endpoint) continue;
       if (e.up) {
         p.up = true;
-        TrySend(p);
+        if (!p.sent) TrySend(p);
       } else if (e.refused) {
         p.done = true;
         p.result.why = "nothing listens at " + e.endpoint + " (dead?)";
+      } else if (p.sent) {  // it took the ping, then went away
+        p.done = true;
+        p.result.why = "its connection closed before it answered";
+      } else {
+        p.up = false;
       }
     }
 }
