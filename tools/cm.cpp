@@ -27,13 +27,13 @@ struct Command {
 };
 
 const Command kCommands[] = {
-    {"names", nullptr, cmtool::RunNames, "list the registered processes (host, pid, address, uptime), or those matching"},
+    {"names", nullptr, cmtool::RunNames, "the registered processes (host, pid, address, uptime); [PATTERN]"},
     {"connects", "connections", cmtool::RunConnects, "who sends to whom, with message counts (--dot: a graph)"},
     {"watch", nullptr, cmtool::RunWatch, "names and connects, refreshed every few seconds until Ctrl-C"},
     {"send", nullptr, cmtool::RunSend, "send one message with items (-type T -i 1 -t text ...)"},
     {"request", nullptr, cmtool::RunRequest, "send a message, wait for the reply and print its items"},
     {"listen", nullptr, cmtool::RunListen, "print every message that arrives, as a registered name"},
-    {"ping", nullptr, cmtool::RunPing, "check that processes answer (NAME..., or --all at once); round-trip times"},
+    {"ping", nullptr, cmtool::RunPing, "do processes answer? round trips (NAME..., or --all at once)"},
     {"info", nullptr, cmtool::RunInfo, "a process's pid, host, address, handler types and message counters"},
     {"kill", nullptr, cmtool::RunKill, "ask a process to close and exit; wait until it is gone"},
     {"nameserver", nullptr, cmtool::RunNameServer, "the name server: status, stop, cleanup"},
