@@ -8,7 +8,9 @@
 #                    CMake package, libcm(3); depends on libcm-zmq1 (= version)
 #   cm-zmq-tools     cm, CmNameServer, NameServer.start, CmNameServer@.service,
 #                    its system user, cm(1), CmNameServer(8); depends on
-#                    libcm-zmq1 (cm abi-check's default library, the companion)
+#                    libcm-zmq1 (the companion cm starts in migration mode),
+#                    suggests libcm-zmq-dev (cm abi-check compares with its
+#                    library and headers by default)
 #   *-dbgsym         the debug symbols of each, apart (.ddeb): the binaries
 #                    in the packages above are stripped
 #
@@ -74,6 +76,7 @@ CmNameServer@DOMAIN.service and the legacy launcher NameServer.start; and
 cm, the command-line tool of a domain (names, ping, send, listen, ...).")
 set(CPACK_DEBIAN_TOOLS_PACKAGE_SECTION net)
 set(CPACK_COMPONENT_TOOLS_DEPENDS runtime)
+set(CPACK_DEBIAN_TOOLS_PACKAGE_SUGGESTS ${CM_PACKAGE_NAMES_dev})
 set(CM_FULL_SYSUSERS_FILE ${CMAKE_INSTALL_PREFIX}/${CM_SYSUSERS_DIR}/cm-zmq-tools.conf)
 configure_file(packaging/debian/postinst.in ${PROJECT_BINARY_DIR}/packaging/debian/postinst @ONLY)  # stays executable
 file(WRITE ${PROJECT_BINARY_DIR}/packaging/debian/conffiles "${CM_SYSCONF_DESTINATION}/default/cm-zmq\n")

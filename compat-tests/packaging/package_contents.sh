@@ -61,6 +61,7 @@ grep -qF "libcm-zmq$MAJOR (= $VERSION" <<< "$(field "$dev" Depends)" ||
 tools_depends=$(field "$tools" Depends)
 grep -qF "libcm-zmq$MAJOR (= $VERSION" <<< "$tools_depends" || fail "cm-zmq-tools Depends: $tools_depends"
 grep -q 'libboost-program-options' <<< "$tools_depends" || fail "cm-zmq-tools Depends lacks Boost: $tools_depends"
+[ "$(field "$tools" Suggests)" = libcm-zmq-dev ] || fail "cm-zmq-tools does not suggest libcm-zmq-dev (cm abi-check's defaults)"
 ok "Depends: libcm-zmq$MAJOR: $depends"
 ok "Depends: cm-zmq-tools: $tools_depends"
 # The shlibs file (programs built against it depend on libcm-zmq1 >= this

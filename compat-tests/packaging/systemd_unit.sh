@@ -35,6 +35,19 @@ LD_LIBRARY_PATH=$LIBDIR CMDOMAIN_DATABASE=$WORK/CmDomains "$BIN/cm" nameserver s
   fail "cm nameserver status --domain Conda: $(cat "$WORK/ns.log")"
 ok "ExecStart for instance Conda serves domain Conda on port $port (from the table the environment file names)"
 
+# The user, as systemd-sysusers creates it from the packaged file (in a
+# scratch root: the postinst does it on the real one).
+if command -v systemd-sysusers >/dev/null; then
+  mkdir -p "$WORK/sysroot/etc"
+  systemd-sysusers --root="$WORK/sysroot" "$ROOT/usr/lib/sysusers.d/cm-zmq-tools.conf" > "$WORK/sysusers.log" 2>&1 ||
+    fail "systemd-sysusers: $(cat "$WORK/sysusers.log")"
+  entry=$(grep "^$user:" "$WORK/sysroot/etc/passwd") || fail "systemd-sysusers made no user $user"
+  IFS=: read -r _ _ uid gid _ home shell <<< "$entry"
+  [ "$uid" -lt 1000 ] && [ "$shell" = /usr/sbin/nologin ] && grep -q "^$user:x:$gid:" "$WORK/sysroot/etc/group" ||
+    fail "the user is not a system user without login and with its group: $entry"
+  ok "systemd-sysusers makes $entry"
+fi
+
 command -v systemd-analyze >/dev/null || skip "systemd-analyze not found: the unit was not verified (install systemd)"
 # An instance beside the unit, its ExecStart pointing at the unpacked binary.
 mkdir "$WORK/units"
