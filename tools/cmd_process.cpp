@@ -79,6 +79,48 @@ void Ask(const Target& target, const char* type, const char* reply_type, int tim
 
 std::string Where(const cm::NameRecord& r) { return "pid " + std::to_string(r.pid) + " on " + Printable(r.host); }
 
+// cm ping --json: one object per process, then one per name not registered.
+cm::json::Json PingJson(const std::vector<PingResult>& results, const std::vector<std::string>& not_running) {
+  cm::json::Json out = cm::json::Json::array();
+  for (const PingResult& r : results) {
+    cm::json::Json entry = {{"name", cm::json::Text(r.target.name)}, {"host", cm::json::Text(r.target.host)},
+                            {"pid", r.target.pid}, {"answered", r.answered}};
+    entry["round_trip_ms"] = r.answered ? cm::json::Json(r.round_trip_ms) : cm::json::Json(nullptr);
+    entry["why"] = r.answered ? cm::json::Json(nullptr) : cm::json::Text(r.why);
+    out.push_back(std::move(entry));
+  }
+  for (const std::string& name : not_running)
+    out.push_back({{"name", cm::json::Text(name)}, {"host", nullptr}, {"pid", nullptr}, {"answered", false},
+                   {"round_trip_ms", nullptr}, {"why", "not running"}});
+  return out;
+}
+
+// cm ping A B C, cm ping --all: a row per process, then a line that names
+// those that did not answer.
+void PrintPingTable(const std::vector<PingResult>& results, const std::vector<std::string>& not_running,
+                    double took_ms) {
+  Table table({"NAME", "HOST", "PID", "ROUND TRIP"}, {false, false, true, false});
+  std::string silent;
+  size_t answered = 0;
+  for (const PingResult& r : results) {
+    char rtt[32];
+    std::snprintf(rtt, sizeof rtt, "%.3f ms", r.round_trip_ms);
+    table.Add({Printable(r.target.name), Printable(r.target.host), std::to_string(r.target.pid),
+               r.answered ? std::string(rtt) : Printable(r.why)});
+    if (r.answered) ++answered;
+    else silent += " " + Printable(r.target.name);
+  }
+  std::string absent;
+  for (const std::string& name : not_running) {
+    table.Add({Printable(name), "-", "-", "not running"});
+    absent += " " + Printable(name);
+  }
+  table.Print(stdout);
+  std::printf("%zu of %zu answered, in %.1f ms%s%s%s%s\n", answered, results.size(), took_ms,
+              silent.empty() ? "" : "; no answer from:", silent.c_str(), absent.empty() ? "" : "; not running:",
+              absent.c_str());
+}
+
 }  // namespace
 
 int RunPing(const Args& args) {
@@ -127,23 +169,10 @@ int RunPing(const Args& args) {
     auto start = Clock::now();
     std::vector<PingResult> results = pinger.PingAll(targets, cli.TimeoutMs());
     double took_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-    std::vector<std::string> silent;
     for (const PingResult& r : results)
-      if (!r.answered) silent.push_back(r.target.name);
-    if (!silent.empty()) status = kExitTimeout;
+      if (!r.answered) status = kExitTimeout;
     if (json) {
-      cm::json::Json out = cm::json::Json::array();
-      for (const PingResult& r : results) {
-        cm::json::Json entry = {{"name", cm::json::Text(r.target.name)}, {"host", cm::json::Text(r.target.host)},
-                                {"pid", r.target.pid}, {"answered", r.answered}};
-        entry["round_trip_ms"] = r.answered ? cm::json::Json(r.round_trip_ms) : cm::json::Json(nullptr);
-        entry["why"] = r.answered ? cm::json::Json(nullptr) : cm::json::Text(r.why);
-        out.push_back(std::move(entry));
-      }
-      for (const std::string& name : not_running)
-        out.push_back({{"name", cm::json::Text(name)}, {"host", nullptr}, {"pid", nullptr}, {"answered", false},
-                       {"round_trip_ms", nullptr}, {"why", "not running"}});
-      PrintJson(out);
+      PrintJson(PingJson(results, not_running));
     } else if (one) {
       const PingResult& r = results.front();
       if (!r.answered)
@@ -151,28 +180,7 @@ int RunPing(const Args& args) {
       std::printf("%s: alive, round trip %.3f ms (%s)\n", Printable(r.target.name).c_str(), r.round_trip_ms,
                   Where(r.target).c_str());
     } else {
-      Table table({"NAME", "HOST", "PID", "ROUND TRIP"}, {false, false, true, false});
-      for (const PingResult& r : results) {
-        char rtt[32];
-        std::snprintf(rtt, sizeof rtt, "%.3f ms", r.round_trip_ms);
-        table.Add({Printable(r.target.name), Printable(r.target.host), std::to_string(r.target.pid),
-                   r.answered ? std::string(rtt) : Printable(r.why)});
-      }
-      for (const std::string& name : not_running) table.Add({Printable(name), "-", "-", "not running"});
-      table.Print(stdout);
-      char took[32];
-      std::snprintf(took, sizeof took, "%.1f ms", took_ms);
-      std::string summary = std::to_string(results.size() - silent.size()) + " of " + std::to_string(results.size()) +
-                            " answered, in " + took;
-      if (!silent.empty()) {
-        summary += "; no answer from:";
-        for (const std::string& name : silent) summary += " " + Printable(name);
-      }
-      if (!not_running.empty()) {
-        summary += "; not running:";
-        for (const std::string& name : not_running) summary += " " + Printable(name);
-      }
-      std::printf("%s\n", summary.c_str());
+      PrintPingTable(results, not_running, took_ms);
     }
     std::fflush(stdout);
   }
