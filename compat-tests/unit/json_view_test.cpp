@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <limits>
+#include <random>
 #include <string>
 
 #include "codec/message.h"
@@ -90,6 +91,22 @@ TEST(JsonViewText, HexRoundTripsEveryByte) {
   ASSERT_TRUE(j.is_object());
   EXPECT_EQ(j.at("hex").get<std::string>().size(), 512u);
   EXPECT_EQ(FromHex(j.at("hex").get<std::string>()), all);
+}
+
+TEST(JsonViewText, RandomBytesAlwaysParseAndRoundTrip) {
+  // Short random byte strings, biased towards the bytes UTF-8 is made of:
+  // whatever they are, the dump parses and gives back the bytes.
+  std::mt19937 random(20261206);
+  const unsigned char kBytes[] = {0x00, 0x1b, 0x22, 0x5c, 0x41, 0x7f, 0x80, 0x9b, 0xbf, 0xc0, 0xc2,
+                                  0xdf, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff};
+  for (int n = 0; n < 20000; ++n) {
+    std::string bytes(random() % 8, '\0');
+    for (char& c : bytes)
+      c = static_cast<char>(random() % 2 ? kBytes[random() % sizeof kBytes] : random() % 256);
+    nlohmann::json j = ReadBack(bytes);
+    std::string back = j.is_string() ? j.get<std::string>() : FromHex(j.at("hex").get<std::string>());
+    ASSERT_EQ(back, bytes) << testing::PrintToString(bytes);
+  }
 }
 
 TEST(JsonViewDump, ControlsAreEscaped) {
