@@ -106,6 +106,9 @@ void Pinger::ReadAnswers(std::vector<Pending>& pending, Clock::time_point now) {
 
 std::vector<PingResult> Pinger::PingAll(const std::vector<cm::NameRecord>& targets, int timeout_ms) {
   ++round_;
+  // A late cm:pong of the last round must not pass for an answer to this one.
+  std::vector<Pending> none;
+  ReadAnswers(none, Clock::now());
   auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
   std::vector<Pending> pending(targets.size());
   for (size_t i = 0; i < targets.size(); ++i) {
