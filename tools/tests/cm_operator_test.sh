@@ -40,11 +40,11 @@ expect "cm --json names: exit 0, valid JSON" bash -c "[ $RC -eq 0 ] && python3 -
 # A CmDomains table naming this name server "Ops": the domain given before the
 # command is the one used.
 echo "Ops 127.0.0.1 $PORT" >"$WORK/CmDomains"
-CM_NAMESERVER= CMDOMAIN=Nope CMDOMAIN_DATABASE="$WORK/CmDomains" run --domain Ops names 'Daq*'
+CM_NAMESERVER='' CMDOMAIN=Nope CMDOMAIN_DATABASE="$WORK/CmDomains" run --domain Ops names 'Daq*'
 expect "cm --domain Ops names (over CMDOMAIN=Nope): lists Daq1" out_matches '^Daq1 '
-CM_NAMESERVER= CMDOMAIN_DATABASE="$WORK/CmDomains" run --domain=Ops --json names Daq2
+CM_NAMESERVER='' CMDOMAIN_DATABASE="$WORK/CmDomains" run --domain=Ops --json names Daq2
 expect "cm --domain=Ops --json names Daq2: JSON" json_is "[e['name'] for e in d] == ['Daq2']"
-CM_NAMESERVER= CMDOMAIN_DATABASE="$WORK/CmDomains" run --domain NoSuchDomain names
+CM_NAMESERVER='' CMDOMAIN_DATABASE="$WORK/CmDomains" run --domain NoSuchDomain names
 expect "cm --domain NoSuchDomain names: exit 2, one line" one_line_error 2
 expect "cm --domain NoSuchDomain names: the domain was taken" err_has "NoSuchDomain"
 run --domain

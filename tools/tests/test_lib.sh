@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # test_lib.sh -- sourced by the cm tool's tests (cm_tool_test.sh,
 # cm_operator_test.sh) after they set CM, NAMESERVER and PEER: a work
 # directory, cleanup on exit, run/expect and their checks, and a real
@@ -28,7 +29,7 @@ fail() {
 }
 
 # run ARGS...: runs cm (bounded: a hang is a failure, not a stuck test) with
-# stdout in $OUT, stderr in $ERR, status in $RC, duration in $MS.
+# stdout in $WORK/out, stderr in $WORK/err, status in $RC, duration in $MS.
 run() {
   local start end
   start=$(date +%s%N)
@@ -36,8 +37,6 @@ run() {
   RC=$?
   end=$(date +%s%N)
   MS=$(((end - start) / 1000000))
-  OUT=$(cat "$WORK/out")
-  ERR=$(cat "$WORK/err")
 }
 
 # expect DESCRIPTION CONDITION...: the condition is a command.
@@ -82,5 +81,6 @@ unset CMDOMAIN CMDOMAIN_DATABASE CMMGR CMROOT CM_LOG
 echo "name server on port $PORT, work directory $WORK"
 
 "$NAMESERVER" --port "$PORT" 2>"$WORK/nameserver.log" &
+# shellcheck disable=SC2034  # used by the tests that stop it
 NS_PID=$!
 wait_for 5 "$CM" nameserver status >/dev/null 2>&1 || { echo "the name server did not start"; cat "$WORK/nameserver.log"; exit 1; }
