@@ -254,8 +254,8 @@ M_PID=$!
 wait_for 10 listed P499
 # The best of three runs: the time of cm, not of a busy machine's scheduler.
 best_of_3() {
-  local best=999999 i
-  for i in 1 2 3; do
+  local best=999999
+  for _ in 1 2 3; do
     run "$@"
     [ "$MS" -lt "$best" ] && best=$MS
   done
