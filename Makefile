@@ -18,7 +18,7 @@ BUILD    ?= build
 PREFIX   ?= /usr/local
 PACKAGES := libzmq3-dev cppzmq-dev libmsgpack-cxx-dev libboost-program-options-dev \
             libgtest-dev cmake g++ clang pkg-config nlohmann-json3-dev \
-            pandoc man-db groff-base dpkg-dev file systemd python3-prometheus-client \
+            pandoc man-db groff-base dpkg-dev file systemd lintian python3-prometheus-client \
             libcpp-httplib-dev nodejs chromium
 SUDO     := $(if $(filter 0,$(shell id -u)),,sudo)
 

@@ -89,11 +89,34 @@ install(FILES packaging/cm-zmq.default DESTINATION ${CM_SYSCONF_DESTINATION}/def
 install(PROGRAMS packaging/NameServer.start DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT tools)
 
 # ---- license and changes, in each package's doc directory --------------------
-foreach(component runtime dev tools)
-  install(FILES packaging/debian/copyright DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/${CM_PACKAGE_NAMES_${component}}
-          COMPONENT ${component})
+# The date of this release, from its heading in CHANGELOG.md ("## [1.0.0] -
+# 2026-12-06"): the man pages' footer and the Debian changelog say it, so a
+# rebuild makes the same files.
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/CHANGELOG.md)
+file(STRINGS CHANGELOG.md cm_release REGEX "^## \\[${PROJECT_VERSION}\\] - ")
+string(REGEX MATCH "[0-9]+-[0-9]+-[0-9]+" CM_RELEASE_DATE "${cm_release}")
+if(NOT CM_RELEASE_DATE)
+  message(WARNING "CHANGELOG.md has no heading '## [${PROJECT_VERSION}] - YYYY-MM-DD': dated today")
+  string(TIMESTAMP CM_RELEASE_DATE "%Y-%m-%d" UTC)
+endif()
+execute_process(COMMAND date -u -R -d "${CM_RELEASE_DATE} 12:00"
+                OUTPUT_VARIABLE CM_RELEASE_DATE_RFC2822 OUTPUT_STRIP_TRAILING_WHITESPACE)
+set(CM_PACKAGE_MAINTAINER "libCm-zmq maintainers <libcm-zmq@invalid>"
+    CACHE STRING "the maintainer the Debian packages name (Maintainer, changelog.Debian)")
+
+# Debian's names: copyright, changelog.gz (CHANGELOG.md), changelog.Debian.gz.
+set(cm_docs ${PROJECT_BINARY_DIR}/packaging/doc)
+configure_file(packaging/debian/changelog.in ${cm_docs}/changelog.Debian @ONLY)
+foreach(pair "CHANGELOG.md;changelog.gz" "${cm_docs}/changelog.Debian;changelog.Debian.gz")
+  list(GET pair 0 from)
+  list(GET pair 1 to)
+  execute_process(COMMAND gzip -9nc INPUT_FILE ${from} OUTPUT_FILE ${cm_docs}/${to} WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
 endforeach()
-install(FILES CHANGELOG.md DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/${CM_PACKAGE_NAMES_runtime}
+foreach(component runtime dev tools)
+  install(FILES packaging/debian/copyright ${cm_docs}/changelog.Debian.gz
+          DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/${CM_PACKAGE_NAMES_${component}} COMPONENT ${component})
+endforeach()
+install(FILES ${cm_docs}/changelog.gz DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/${CM_PACKAGE_NAMES_runtime}
         COMPONENT runtime)
 
 # ---- make uninstall ------------------------------------------------------------

@@ -4,20 +4,14 @@
 #                compat-tests/packaging checks that the page names each option)
 #   CmNameServer.8  the name server, its unit and NameServer.start
 #   libcm.3      the C library: linking, environment, files
-# The footer carries the release, from project(VERSION).  Without pandoc the
+# The footer carries the release, from project(VERSION), and its date, from
+# CHANGELOG.md (CmInstall.cmake).  Without pandoc the
 # pages are not built (said here); `make deps` installs it.
 find_program(CM_PANDOC pandoc)
 find_program(CM_GZIP gzip)
 if(NOT CM_PANDOC OR NOT CM_GZIP)
   message(STATUS "pandoc (or gzip) not found: no manual pages (make deps installs pandoc)")
   return()
-endif()
-
-set(CM_MAN_DATE "" CACHE STRING "the date in the man pages' footer (default: the CHANGELOG's latest release)")
-if(CM_MAN_DATE STREQUAL "")
-  # The date of the release this is, so that a rebuild gives the same pages.
-  file(STRINGS ${PROJECT_SOURCE_DIR}/CHANGELOG.md release REGEX "^## \\[${PROJECT_VERSION}\\]")
-  string(REGEX MATCH "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]" CM_MAN_DATE "${release}")
 endif()
 
 set(CM_MAN_PAGES "")
@@ -31,7 +25,7 @@ foreach(page cm.1 CmNameServer.8 libcm.3)
     COMMAND ${CM_PANDOC} --standalone --from markdown --to man
             --metadata title=${name} --metadata section=${section}
             "--metadata=footer:libCm-zmq ${PROJECT_VERSION}" "--metadata=header:libCm-zmq manual"
-            "--metadata=date:${CM_MAN_DATE}" --output ${output} ${source}
+            "--metadata=date:${CM_RELEASE_DATE}" --output ${output} ${source}
     COMMAND ${CM_GZIP} -9 --no-name --force --keep ${output}
     DEPENDS ${source} ${PROJECT_SOURCE_DIR}/CMakeLists.txt
     COMMENT "Manual page ${page}" VERBATIM)
@@ -45,3 +39,7 @@ foreach(page cm.1 CmNameServer.8 libcm.3)
   install(FILES ${output}.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man${section} COMPONENT ${component})
 endforeach()
 add_custom_target(cm-man-pages ALL DEPENDS ${CM_MAN_PAGES})
+# NameServer.start is described in CmNameServer(8): man NameServer.start finds it.
+file(WRITE ${PROJECT_BINARY_DIR}/man/NameServer.start.8 ".so man8/CmNameServer.8\n")
+execute_process(COMMAND gzip -9nf ${PROJECT_BINARY_DIR}/man/NameServer.start.8)
+install(FILES ${PROJECT_BINARY_DIR}/man/NameServer.start.8.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man8 COMPONENT tools)

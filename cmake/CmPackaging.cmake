@@ -24,9 +24,6 @@ if(NOT CMAKE_INSTALL_PREFIX STREQUAL "/usr")
                  "build-package/ so")
 endif()
 
-set(CM_PACKAGE_MAINTAINER "libCm-zmq maintainers <libcm-zmq@invalid>"
-    CACHE STRING "the Maintainer field of the Debian packages")
-
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME libcm-zmq)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
@@ -56,9 +53,10 @@ libCm-zmq is a drop-in replacement for the legacy Cm library: the same C
 API (CmMessage.h, CmConnect.h) over ZeroMQ and msgpack.  Programs written
 for Cm are relinked against it without changing a line.")
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION libs)
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_CONTROL_EXTRA ${PROJECT_SOURCE_DIR}/packaging/debian/triggers)
 # The shlibs file (of the one package with a shared object: CPack 3.25 takes
 # this setting for all components); minor releases only add, hence >=.
-# CPack's own postinst and postrm run ldconfig.
+# CPack's own postinst and postrm run ldconfig; the trigger is Debian's way.
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY ">=")
 

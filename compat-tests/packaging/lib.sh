@@ -19,6 +19,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# (No `... | grep -q` under pipefail: grep's early exit can fail the pipe.)
 fail() { echo "FAIL: $*" >&2; exit 1; }
 ok() { echo "ok: $*"; }
 skip() { echo "SKIP: $*"; exit 77; }  # ctest SKIP_RETURN_CODE

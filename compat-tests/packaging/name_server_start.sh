@@ -14,7 +14,11 @@ domain=Start$$  # this test's own, to count its name servers
 echo "# domain ns-host ns-port first-port port-range repository
 $domain 127.0.0.1 $port $((port + 1)) 10 $repository" > "$WORK/CmDomains"
 servers() { pgrep -c -f -- "CmNameServer --domain $domain( |\$)" || true; }
-gone() { ! ps -o stat= -p "$1" | grep -qv Z; }  # exited (a zombie of init's counts)
+gone() {  # exited (a zombie that init has not reaped yet counts)
+  local stat
+  stat=$(ps -o stat= -p "$1" || true)
+  [ -z "$stat" ] || [[ $stat == Z* ]]
+}
 export CMDOMAIN_DATABASE=$WORK/CmDomains LD_LIBRARY_PATH=$LIBDIR
 
 "$start" "$domain" > "$WORK/out" 2>&1 || fail "NameServer.start $domain: $(cat "$WORK/out")"

@@ -3,7 +3,7 @@
 # (dpkg-deb -c, -I): the files of each component, the soname, the
 # dependencies (dpkg-shlibdeps, and between the three), stripped binaries
 # with their symbols in -dbgsym, conffiles and maintainer scripts, and the
-# release everywhere it shows, equal to project(VERSION).
+# release everywhere it shows, equal to project(VERSION); lintian.
 #   bash package_contents.sh SOURCE_DIR PACKAGES_DIR
 source "$(dirname "$0")/lib.sh"
 arch=$(dpkg --print-architecture)
@@ -28,7 +28,8 @@ lacks() {
 field() { dpkg-deb -f "$1" "$2"; }
 lib=usr/lib/$MULTIARCH
 has "$runtime" "$lib/libCm-zmq.so.$VERSION" "$lib/libCm-zmq.so.$MAJOR" "$lib/cm-legacy-companion" \
-    "usr/share/doc/libcm-zmq$MAJOR/copyright" "usr/share/doc/libcm-zmq$MAJOR/CHANGELOG.md"
+    "usr/share/doc/libcm-zmq$MAJOR/copyright" "usr/share/doc/libcm-zmq$MAJOR/changelog.gz" \
+    "usr/share/doc/libcm-zmq$MAJOR/changelog.Debian.gz"
 lacks "$runtime" "$lib/libCm-zmq.so" "usr/include/Cm/CmMessage.h" "usr/bin/cm"
 has "$dev" "$lib/libCm-zmq.so" "$lib/libcm.so" "$lib/libCm.so" usr/include/Cm/{Cm,CmMessage,CmConnect,CmDefs}.h \
     "$lib/pkgconfig/cm.pc" "$lib/pkgconfig/Cm-zmq.pc" "$lib/cmake/CmZmq/CmZmqConfig.cmake" \
@@ -37,7 +38,8 @@ has "$dev" "$lib/libCm-zmq.so" "$lib/libcm.so" "$lib/libCm.so" usr/include/Cm/{C
 lacks "$dev" "$lib/libCm-zmq.so.$VERSION"
 has "$tools" usr/bin/cm usr/bin/CmNameServer usr/bin/NameServer.start usr/libexec/cm-legacy-companion \
     "usr/lib/systemd/system/CmNameServer@.service" usr/lib/sysusers.d/cm-zmq-tools.conf etc/default/cm-zmq \
-    usr/share/man/man1/cm.1.gz usr/share/man/man8/CmNameServer.8.gz usr/share/doc/cm-zmq-tools/copyright
+    usr/share/man/man1/cm.1.gz usr/share/man/man8/CmNameServer.8.gz usr/share/man/man8/NameServer.start.8.gz \
+    usr/share/doc/cm-zmq-tools/copyright
 ok "files: the library in libcm-zmq$MAJOR, its development files in -dev, the programs and the unit in cm-zmq-tools"
 for alias in libcm.so libCm.so libCm-zmq.so; do
   [ "$(readlink "$LIBDIR/$alias")" = "libCm-zmq.so.$MAJOR" ] || [ "$(readlink "$LIBDIR/$alias")" = libCm-zmq.so ] ||
@@ -70,7 +72,7 @@ mkdir "$WORK/control"
 dpkg-deb -e "$runtime" "$WORK/control/runtime"
 grep -qx "libCm-zmq $MAJOR libcm-zmq$MAJOR (>= $VERSION-1)" "$WORK/control/runtime/shlibs" ||
   fail "shlibs: $(cat "$WORK/control/runtime/shlibs" 2>/dev/null)"
-grep -q ldconfig "$WORK/control/runtime/postinst" || fail "libcm-zmq$MAJOR's postinst does not run ldconfig"
+grep -qx 'activate-noawait ldconfig' "$WORK/control/runtime/triggers" || fail "libcm-zmq$MAJOR has no ldconfig trigger"
 dpkg-deb -e "$tools" "$WORK/control/tools"
 grep -qx /etc/default/cm-zmq "$WORK/control/tools/conffiles" || fail "/etc/default/cm-zmq is not a conffile"
 for script in postinst prerm postrm; do
@@ -86,11 +88,11 @@ ok "shlibs ($(cat "$WORK/control/runtime/shlibs")), ldconfig, conffiles, maintai
 mkdir "$WORK/dbgsym"
 for ddeb in "$DEBS"/*.ddeb; do dpkg -x "$ddeb" "$WORK/dbgsym"; done
 for binary in "$LIBDIR/libCm-zmq.so.$VERSION" "$LIBDIR/cm-legacy-companion" "$BIN/cm" "$BIN/CmNameServer"; do
-  if readelf -S "$binary" | grep -q '\.debug_info'; then fail "${binary#$ROOT/} is not stripped"; fi
+  if grep -q '\.debug_info' <<< "$(readelf -S "$binary")"; then fail "${binary#$ROOT/} is not stripped"; fi
   id=$(readelf -n "$binary" | awk '/Build ID/ { print $3 }')
   [ -n "$id" ] || fail "${binary#$ROOT/} has no build id"
   debug=$WORK/dbgsym/usr/lib/debug/.build-id/${id:0:2}/${id:2}.debug
-  [ -f "$debug" ] && readelf -S "$debug" 2>/dev/null | grep -q '\.debug_info' || fail "no debug symbols for ${binary#$ROOT/} in -dbgsym"
+  [ -f "$debug" ] && grep -q '\.debug_info' <<< "$(readelf -S "$debug" 2>/dev/null)" || fail "no debug symbols for ${binary#$ROOT/} in -dbgsym"
 done
 size=$(stat -c %s "$LIBDIR/libCm-zmq.so.$VERSION")
 built=$(stat -c %s "$PACKAGES/build/libCm-zmq.so.$VERSION")
@@ -103,11 +105,21 @@ for package in "$runtime" "$dev" "$tools"; do
 done
 [ "$(PKG_CONFIG_PATH=$LIBDIR/pkgconfig pkg-config --modversion cm)" = "$VERSION" ] || fail "cm.pc's version"
 grep -q "PACKAGE_VERSION \"$VERSION\"" "$LIBDIR/cmake/CmZmq/CmZmqConfigVersion.cmake" || fail "CmZmqConfigVersion.cmake"
-LD_LIBRARY_PATH=$LIBDIR "$BIN/cm" version | grep -q "(libCm-zmq) $VERSION," || fail "cm version: $("$BIN/cm" version)"
+grep -q "(libCm-zmq) $VERSION," <<< "$(LD_LIBRARY_PATH=$LIBDIR "$BIN/cm" version)" || fail "cm version: $("$BIN/cm" version)"
 for page in man1/cm.1 man8/CmNameServer.8 man3/libcm.3; do
-  zcat "$ROOT/usr/share/man/$page.gz" | grep -q "libCm-zmq $VERSION" || fail "$page's footer does not say $VERSION"
+  grep -q "libCm-zmq $VERSION" <<< "$(zcat "$ROOT/usr/share/man/$page.gz")" || fail "$page's footer does not say $VERSION"
 done
 grep -q "^## \[$VERSION\] - [0-9-]*$" "$SOURCE/CHANGELOG.md" || fail "CHANGELOG.md has no '## [$VERSION] - date'"
 grep -q '^## \[Unreleased\]' "$SOURCE/CHANGELOG.md" || fail "CHANGELOG.md has no Unreleased section"
 ok "version $VERSION in the packages, cm.pc, CmZmqConfigVersion, cm version, the man pages, CHANGELOG.md"
+# Debian's own checker, where it is installed: no error but the placeholder
+# maintainer address (CM_PACKAGE_MAINTAINER names the real one).
+if command -v lintian >/dev/null; then
+  lintian --tag-display-limit 0 "$runtime" "$dev" "$tools" > "$WORK/lintian.log" 2>&1 || true
+  errors=$(grep '^E: ' "$WORK/lintian.log" | grep -v 'bogus-mail-host' || true)
+  [ -z "$errors" ] || fail "lintian: $errors"
+  ok "lintian: no error; $(grep -c '^W: ' "$WORK/lintian.log" || true) warnings: $(grep '^W: ' "$WORK/lintian.log" | awk '{ print $3 }' | sort -u | tr '\n' ' ')"
+else
+  echo "note: lintian not installed, not run"
+fi
 echo "PASS: package contents"

@@ -58,7 +58,7 @@ MANPATH=$ROOT/usr/share/man SYSTEMD_LOG_COLOR=0 systemd-analyze verify --man=yes
 # Whatever verify says of the unit is a fault, even when it exits 0.
 if grep -i 'CmNameServer@' "$WORK/verify.log"; then fail "systemd-analyze verify warns about the unit"; fi
 ok "systemd-analyze verify: clean (Documentation=man:CmNameServer(8) found in the packaged pages)"
-if systemd-analyze security --help 2>/dev/null | grep -q -- '--offline'; then
+if grep -q -- '--offline' <<< "$(systemd-analyze security --help 2>/dev/null)"; then
   systemd-analyze security --offline=yes --no-pager "$WORK/units/CmNameServer@Conda.service" > "$WORK/security.log" 2>&1 || true
   exposure=$(grep -o 'Overall exposure level for.*' "$WORK/security.log" || true)
   [ -n "$exposure" ] || { cat "$WORK/security.log"; fail "systemd-analyze security gave no exposure level"; }
