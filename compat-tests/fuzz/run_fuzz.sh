@@ -18,7 +18,7 @@ case $target in
     corpus=corpus ;;
   name_server)
     sources=("$src/compat-tests/fuzz/name_server_fuzzer.cpp" "$src"/src/codec/*.cpp "$src"/src/util/*.cpp
-             "$src"/src/transport/*.cpp "$src"/src/naming/domain.cpp)
+             "$src"/src/transport/*.cpp "$src"/src/naming/domain.cpp "$src"/src/naming/process_info.cpp)
     for f in "$src"/nameserver/*.cpp; do [ "$(basename "$f")" = main.cpp ] || sources+=("$f"); done
     flags+=(-I"$src/nameserver")
     libs=(-lzmq)
