@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -31,6 +32,10 @@ def free_port():
 
 
 PORT = free_port()
+# The web view's /metrics (nameserver/http_*), if this build has it: the same
+# text through HTTP, read by the same parser.
+HAS_HTTP = b"--http" in subprocess.run([os.path.join(BIN, "CmNameServer"), "--help"], capture_output=True).stdout
+HTTP_PORT = free_port()
 ENV = {k: v for k, v in os.environ.items()
        if not k.startswith("CMDOMAIN") and k not in ("CMMGR", "CMROOT", "CM_NAMESERVER")}
 ENV["CM_NAMESERVER"] = "tcp://127.0.0.1:%d" % PORT
@@ -92,7 +97,8 @@ def check(what, got, want):
 
 
 try:
-    start([os.path.join(BIN, "CmNameServer"), "--port", str(PORT), "--log-level", "warn"])
+    http = ["--http", "127.0.0.1:%d" % HTTP_PORT] if HAS_HTTP else []
+    start([os.path.join(BIN, "CmNameServer"), "--port", str(PORT), "--log-level", "warn"] + http)
     echo = os.path.join(BIN, "session_echo_child")
     start([echo, HOSTILE])
     start([echo, "sink"])
@@ -146,6 +152,16 @@ try:
     check("+Inf bucket is the count", buckets[-1], (float("inf"), count))
     check("family types", (types.get("cm_nameserver_request_duration_seconds"), types.get("cm_process_queue_depth"),
                            types.get("cm_connect_messages")), ("histogram", "gauge", "counter"))
+
+    if HAS_HTTP:
+        with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % HTTP_PORT, timeout=10) as response:
+            web_values, _ = samples(response.read().decode())
+        for key in [("cm_connect_messages_total", (("from", HOSTILE), ("to", "sink"))),
+                    ("cm_process_messages_received_total", (("host", host), ("name", "sink"))),
+                    ("cm_nameserver_registrations_total", ())]:
+            check("/metrics over HTTP: %s %s" % key, web_values.get(key), values.get(key))
+    else:
+        print("note: this CmNameServer has no --http: /metrics not checked")
 finally:
     for p in reversed(children):
         p.kill()
