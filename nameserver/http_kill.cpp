@@ -5,6 +5,7 @@
 
 #include "codec/message.h"
 #include "session/session.h"
+#include "util/log.h"
 
 namespace cm {
 namespace {
@@ -23,7 +24,14 @@ Status HttpKill::Kill(const std::string& name, std::string* said) {
   if (!s.ok()) return s;
 
   Session& session = Session::Instance();
-  started_ = true;
+  if (!started_) {
+    s = session.Start();
+    // The session names the process's log lines after its automatic name:
+    // this process is the name server still.
+    SetLogName("CmNameServer");
+    if (!s.ok()) return Status::Unavailable("cannot start the session that sends cm:kill: " + s.message());
+    started_ = true;
+  }
   // cm:kill names our domain: a process refuses it for another one.
   Message request;
   request.SetType("cm:kill");

@@ -20,7 +20,9 @@ void SkipItems(Message& message, size_t end) {
 
 }  // namespace
 
-HttpQueries::HttpQueries(const DomainConfig& own) : client_(own, "http-view") { client_.set_sender("CmNameServer/http"); }
+HttpQueries::HttpQueries(const DomainConfig& own) : client_(own, "http-view") {
+  client_.set_sender("CmNameServer/http");
+}
 
 Status HttpQueries::Names(std::vector<NameRecord>* names) {
   std::lock_guard<std::mutex> lock(mu_);

@@ -155,7 +155,10 @@ void HttpView::Route() {
   // What no route answered (a path we do not serve, a method we do not take): JSON too.
   http.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;  // ours already
-    SendError(res, res.status, res.status == 404 ? "no such page: " + req.path : "cannot serve " + req.method + " " + req.path);
+    std::string why = "cannot serve " + req.method + " " + req.path;
+    if (res.status == 404) why = "no such page: " + req.path;
+    if (res.status == 400) why = "malformed request (a POST without a body needs Content-Length: 0; curl -d '')";
+    SendError(res, res.status, why);
     return httplib::Server::HandlerResponse::Handled;
   }));
   http.Get("/api/about", [this](const httplib::Request&, httplib::Response& res) {
@@ -183,7 +186,8 @@ void HttpView::Route() {
     if (!s.ok()) return SendFailure(res, s, "NSGetReports");
     Json out = Json::array();
     int64_t now = Now();
-    for (const ProcessReport& r : reports) out.push_back(Json{{"age", r.age_seconds}, {"info", json::Info(r.info, now)}});
+    for (const ProcessReport& r : reports)
+      out.push_back(Json{{"age", r.age_seconds}, {"info", json::Info(r.info, now)}});
     SendJson(res, out);
   });
   http.Get(R"(/api/info/(.+))", [this](const httplib::Request& req, httplib::Response& res) {
@@ -195,7 +199,8 @@ void HttpView::Route() {
       if (r.info.name == name) return SendJson(res, json::Info(r.info, Now()));
     NameRecord record;
     s = queries_->Lookup(name, &record);
-    if (s.ok()) return SendError(res, 404, name + " is registered but has not reported yet (or cannot: a release before 1.1)");
+    if (s.ok())
+      return SendError(res, 404, name + " is registered but has not reported yet (or cannot: a release before 1.1)");
     if (s.IsNotFound()) return SendError(res, 404, name + ": not running");
     SendFailure(res, s, "NSGetAddress");
   });

@@ -1,7 +1,8 @@
 // kill_test.js -- killing from the web view, with real processes and a real
 // browser: refused without --allow-kill; with it, only after the operator
-// confirms (a dismissed confirmation kills nothing); in a domain with a
-// secret, only with the domain's key typed into the page.
+// confirms (a dismissed confirmation kills nothing), a name that is not
+// UTF-8 included; in a domain with a secret, only with the domain's key
+// typed into the page.
 //
 //   node kill_test.js BIN_DIR NODE_MODULES
 'use strict';
@@ -65,6 +66,19 @@ run('web.kill', async (cleanup) => {
   check((await exited(victim)) === 0, 'Victim exits 0 on cm:kill');
   await waitFor('Victim gone from the list', 20, async () => !(await listed(page)).includes('Victim'));
   check(/web view: .* asks 'Victim' to exit/.test(open.log()), 'the name server logs who killed');
+
+  // A name that is not UTF-8 (Latin-1 "Cafe\u0301" as one byte): the page sends its bytes back.
+  const latin = await open.talker('Caf%E9');
+  const shownName = 'Caf\ufffd';
+  await waitFor(`${shownName} listed`, 20, async () => (await listed(page)).includes(shownName));
+  await clickKill(page, shownName, true);
+  await waitFor(`the page says ${shownName} stopped`, 20, async () => /stopped/.test(await page.textContent('#kill-result')));
+  check((await exited(latin)) === 0, 'the process with a Latin-1 name exits 0 on cm:kill');
+
+  // The name server still stops cleanly once a kill has started its session (http_kill.h).
+  open.server.kill('SIGTERM');
+  await waitFor('the name server exits on SIGTERM', 30, () => open.server.exitCode !== null || open.server.signalCode !== null);
+  check(open.server.exitCode === 0, `CmNameServer exit ${open.server.exitCode} ${open.server.signalCode}`);
 
   // 3. A domain with a secret: the key, or nothing.
   const secret = await new Domain(bin, { secret: true, serverArgs: ['--allow-kill'] }).start();
