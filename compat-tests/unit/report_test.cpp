@@ -257,6 +257,34 @@ TEST_F(ReportTest, CountsComeBackExactWhenTheNameServerRestarts) {
       << "relay -> sink: " << Connect("relay", "sink");
 }
 
+// An idle process sends its unchanged report again (every 30 s: report.cpp),
+// so that the report's age says whether the process still waits in
+// CmMessageWait*.  The age seen goes down without the process doing anything.
+TEST_F(ReportTest, AnIdleProcessSendsItsReportAgain) {
+  StartProcess("idle");
+  std::map<std::string, SeenReport> reports;
+  // Its report after it installed its handlers (the one made at
+  // registration has none): from then on nothing changes.
+  ASSERT_TRUE(Eventually([&] {
+    reports = Reports();
+    return reports.count("idle") != 0 && !reports["idle"].info.handler_types.empty();
+  }));
+  int64_t age = reports["idle"].age_ms, oldest = age;
+  bool refreshed = Eventually(
+      [&] {
+        reports = Reports();
+        if (reports.count("idle") == 0) return false;
+        int64_t now = reports["idle"].age_ms;
+        bool younger = now < age;
+        age = now;
+        oldest = std::max(oldest, now);
+        return younger;
+      },
+      seconds(90));
+  EXPECT_TRUE(refreshed) << "the report's age only grew, to " << oldest << " ms";
+  EXPECT_EQ(reports["idle"].info.received, 0);
+}
+
 // The name server's side, driven by hand: an old process's NSConnect (a
 // count) adds, a new one's (with a total) replaces; a total to a name not
 // registered yet waits for it; a report is only taken from its name's owner.
