@@ -16,13 +16,10 @@ extern char** environ;
 namespace cm {
 namespace {
 
-// nullptr when unset; a set-but-empty variable is a mistake worth saying.
-const char* Setting(const char* name) {
-  const char* v = std::getenv(name);
-  if (v != nullptr && *v == '\0') {
-    CM_WARN("%s is set but empty: ignored", name);
-    return nullptr;
-  }
+// "" when unset; a set-but-empty variable is a mistake worth saying.
+std::string Setting(const char* name) {
+  std::string v = TextSetting(name);
+  if (v.empty() && SettingIsSet(name)) CM_WARN("%s is set but empty: ignored", name);
   return v;
 }
 
@@ -49,13 +46,13 @@ std::string DirectoryOf(const std::string& path) {
 
 BridgeConfig BridgeConfig::FromEnvironment() {
   BridgeConfig c;
-  const char* library = Setting("CM_LEGACY_LIBRARY");
-  if (library == nullptr) {
+  std::string library = Setting("CM_LEGACY_LIBRARY");
+  if (library.empty()) {
     // Off.  A legacy setting without the library is most likely a typo in a
     // start-up script: say so rather than run unbridged in silence.
     for (const char* name : {"CM_LEGACY_DOMAIN", "CM_LEGACY_DOMAINS_FILE", "CM_LEGACY_NAMESERVER", "CM_LEGACY_COMPANION",
                              "CM_LEGACY_SLICE_MS", "CM_LEGACY_HOT_MS"})
-      if (std::getenv(name) != nullptr)
+      if (SettingIsSet(name))
         CM_WARN("%s is set but CM_LEGACY_LIBRARY is not: migration mode is off, %s is not used", name, name);
     return c;
   }
@@ -63,40 +60,40 @@ BridgeConfig BridgeConfig::FromEnvironment() {
   c.library = library;
   if (c.library[0] != '/')
     CM_WARN("CM_LEGACY_LIBRARY=%s is not an absolute path: the companion's dlopen() searches the library path for it",
-            library);
-  else if (access(library, R_OK) != 0)
-    CM_WARN("CM_LEGACY_LIBRARY=%s: %s: the legacy side cannot start", library, std::strerror(errno));
+            library.c_str());
+  else if (access(library.c_str(), R_OK) != 0)
+    CM_WARN("CM_LEGACY_LIBRARY=%s: %s: the legacy side cannot start", library.c_str(), std::strerror(errno));
 
-  if (const char* domain = Setting("CM_LEGACY_DOMAIN")) {
-    std::string d = domain;
-    if (d.find_first_of(" \t\n\r") != std::string::npos)
-      CM_WARN("CM_LEGACY_DOMAIN='%s' holds white space: ignored, the legacy side uses CMDOMAIN", domain);
+  if (std::string domain = Setting("CM_LEGACY_DOMAIN"); !domain.empty()) {
+    if (domain.find_first_of(" \t\n\r") != std::string::npos)
+      CM_WARN("CM_LEGACY_DOMAIN='%s' holds white space: ignored, the legacy side uses CMDOMAIN", domain.c_str());
     else
-      c.domain = d;
+      c.domain = domain;
   }
-  if (const char* file = Setting("CM_LEGACY_DOMAINS_FILE")) {
+  if (std::string file = Setting("CM_LEGACY_DOMAINS_FILE"); !file.empty()) {
     c.domains_file = file;
     // Passed on all the same: the legacy library then says what it makes of it.
-    if (access(file, R_OK) != 0)
-      CM_WARN("CM_LEGACY_DOMAINS_FILE=%s: %s: the legacy side will not find its domain there", file, std::strerror(errno));
+    if (access(file.c_str(), R_OK) != 0)
+      CM_WARN("CM_LEGACY_DOMAINS_FILE=%s: %s: the legacy side will not find its domain there", file.c_str(),
+              std::strerror(errno));
   }
-  if (const char* ns = Setting("CM_LEGACY_NAMESERVER")) {
+  if (std::string ns = Setting("CM_LEGACY_NAMESERVER"); !ns.empty()) {
     std::vector<NameServerEndpoint> endpoints;
     Status s = ParseNameServerList(ns, &endpoints);
     if (s.ok())
       c.nameserver = ns;
     else
-      CM_WARN("CM_LEGACY_NAMESERVER=%s: %s: ignored", ns, s.message().c_str());
+      CM_WARN("CM_LEGACY_NAMESERVER=%s: %s: ignored", ns.c_str(), s.message().c_str());
   }
-  if (const char* companion = Setting("CM_LEGACY_COMPANION")) {
+  if (std::string companion = Setting("CM_LEGACY_COMPANION"); !companion.empty()) {
     c.companion = companion;
-    if (access(companion, X_OK) != 0)
-      CM_WARN("CM_LEGACY_COMPANION=%s: %s: the legacy side cannot start", companion, std::strerror(errno));
+    if (access(companion.c_str(), X_OK) != 0)
+      CM_WARN("CM_LEGACY_COMPANION=%s: %s: the legacy side cannot start", companion.c_str(), std::strerror(errno));
   }
-  if (const char* slice = Setting("CM_LEGACY_SLICE_MS")) {
+  if (std::string slice = Setting("CM_LEGACY_SLICE_MS"); !slice.empty()) {
     if (!ParseSlice(slice, &c.slice_min_ms, &c.slice_max_ms))
-      CM_WARN("CM_LEGACY_SLICE_MS=%s: not MIN-MAX milliseconds with 1 <= MIN <= MAX <= 1000: using %d-%d", slice,
-              c.slice_min_ms, c.slice_max_ms);
+      CM_WARN("CM_LEGACY_SLICE_MS=%s: not MIN-MAX milliseconds with 1 <= MIN <= MAX <= 1000: using %d-%d",
+              slice.c_str(), c.slice_min_ms, c.slice_max_ms);
   }
   c.hot_ms = static_cast<int>(IntegerSetting("CM_LEGACY_HOT_MS", "milliseconds", c.hot_ms, 0, 10000));
   return c;

@@ -50,6 +50,8 @@ std::string TextSetting(const char* name) {
   return v != nullptr ? v : "";
 }
 
+bool SettingIsSet(const char* name) { return std::getenv(name) != nullptr; }
+
 std::string CheckedTextSetting(const char* name, bool (*valid)(const std::string&), const char* expected,
                                const char* instead) {
   std::string v = TextSetting(name);

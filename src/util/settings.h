@@ -24,6 +24,10 @@ namespace cm {
 // The value, or "" when unset.
 std::string TextSetting(const char* name);
 
+// Whether `name` is in the environment at all, even empty (a setting that
+// is set but empty, or set without the one it goes with, may be worth saying).
+bool SettingIsSet(const char* name);
+
 // A text the caller checks with `valid`; a value it refuses is said
 // ("CM_HOST='bad host' is not <expected>: <instead>") and "" returned.
 std::string CheckedTextSetting(const char* name, bool (*valid)(const std::string&), const char* expected,
