@@ -29,7 +29,8 @@ constexpr char kExamples[] =
     "  CmNameServer --domain Conda       serve domain Conda on the port its CmDomains line gives\n"
     "  CmNameServer --port 19500         serve on port 19500 whatever the domain says\n"
     "  CmNameServer --log-level debug    also log every request that fails\n"
-    "  CmNameServer --log-file           log to <repository>/CmNameServer.<domain>.log\n";
+    "  CmNameServer --log-file           log to <repository>/CmNameServer.<domain>.log\n"
+    "  CmNameServer --http 8080          also serve the web view on http://127.0.0.1:8080/\n";
 
 // Where --log-file without a path writes: beside the domain's other files.
 std::string DefaultLogFile(const cm::DomainConfig& domain) {
@@ -71,9 +72,9 @@ int main(int argc, char** argv) {
       ("max-names-per-connection", po::value<int>()->value_name("N"),
        "refuse a registration beyond N names on one connection (default: 16; a process registers one)")
       ("http", po::value<std::string>()->value_name("[ADDR:]PORT"),
-       "serve the web view (docs/operations.md, \"Web view\") on PORT of ADDR (default\n"
+       "serve the web view (docs/operations.md, \"Web view\") on PORT of ADDR (default "
        "address: 127.0.0.1, this host only; PORT 0: any free port, logged)")
-      ("allow-kill", "let the web view kill processes (behind a confirmation; in a domain\n"
+      ("allow-kill", "let the web view kill processes (behind a confirmation; in a domain "
        "with a secret, only with its key)");
   po::variables_map args;
   try {
