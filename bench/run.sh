@@ -5,8 +5,9 @@
 #   bash bench/run.sh            build into build/ (or $BUILD), run, write bench/BENCHMARKS.md
 #   bash bench/run.sh --help     the driver's options; any option is passed on to it
 #
-# Section 7 of bench/BENCHMARKS.md (migration mode) is written by bench/migration.sh
-# and kept here as it was.
+# The sections of bench/BENCHMARKS.md between `<!-- X: begin` and `<!-- X: end`
+# lines (migration mode, written by bench/migration.sh; figures measured by
+# other scripts or by hand) are kept as they were, in their order.
 #
 # Takes a few minutes on 2 CPUs.  Everything it starts (the name server, the
 # peers, 500 registered processes) is in one process group, killed on exit,
@@ -43,8 +44,8 @@ for arg in "$@"; do
   case "$arg" in --output|--output=*|-o*) output=() ;; esac
 done
 
-# Section 7 is written by bench/migration.sh, not by the driver: kept as it is.
-kept=$(sed -n '/^<!-- bench\/migration.sh: begin/,/^<!-- bench\/migration.sh: end/p' bench/BENCHMARKS.md 2>/dev/null || true)
+# Marked sections are not the driver's: kept as they are.
+kept=$(sed -n '/^<!-- .*: begin/,/^<!-- .*: end/p' bench/BENCHMARKS.md 2>/dev/null || true)
 
 # The driver leads its own process group, so that one kill ends everything
 # it started, whatever state it is in.
