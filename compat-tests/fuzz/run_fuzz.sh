@@ -13,7 +13,7 @@ flags=(-std=c++17 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recov
        -DMSGPACK_NO_BOOST -DCM_VERSION=\"fuzz\" -I"$src/src" -I"$src/include")
 case $target in
   frame)
-    sources=("$src/compat-tests/fuzz/frame_fuzzer.cpp" "$src"/src/codec/*.cpp "$src/src/util/log.cpp")
+    sources=("$src/compat-tests/fuzz/frame_fuzzer.cpp" "$src"/src/codec/*.cpp "$src/src/util/log.cpp" "$src/src/util/settings.cpp")
     libs=()
     corpus=corpus ;;
   name_server)
