@@ -22,6 +22,10 @@ namespace {
 
 using json::Json;
 
+// A Cm name is a C string: "A%00B" would be taken as "A" further down
+// (and a kill would reach A).
+constexpr char kNulInName[] = "a process name cannot hold a NUL byte (%00)";
+
 int64_t Now() { return static_cast<int64_t>(std::time(nullptr)); }
 
 void SendJson(httplib::Response& res, const Json& value, int status = 200) {
@@ -192,6 +196,7 @@ void HttpView::Route() {
   });
   http.Get(R"(/api/info/(.+))", [this](const httplib::Request& req, httplib::Response& res) {
     std::string name = req.matches[1];
+    if (name.find('\0') != std::string::npos) return SendError(res, 400, kNulInName);
     std::vector<ProcessReport> reports;
     Status s = queries_->Reports(&reports);
     if (!s.ok()) return SendFailure(res, s, "NSGetReports");
@@ -212,6 +217,7 @@ void HttpView::Route() {
   });
   http.Post(R"(/api/kill/(.+))", [this](const httplib::Request& req, httplib::Response& res) {
     std::string name = req.matches[1], why;
+    if (name.find('\0') != std::string::npos) return SendError(res, 400, kNulInName);
     int refused = access_->CheckKill(req.get_header_value("X-Cm-Confirm"), req.get_header_value("X-Cm-Key"), &why);
     if (refused != 0) {
       CM_INFO("web view: refused to kill '%s' for %s: %s", name.c_str(), req.remote_addr.c_str(), why.c_str());

@@ -127,6 +127,16 @@ def main():
     # Errors: JSON with a status.
     status, kind, body = get(url + "api/info/Nobody")
     assert status == 404 and "not running" in body["error"], (status, body)
+    # A NUL byte would cut the name short further down ("Plain%00x" taken as "Plain").
+    status, kind, body = get(url + "api/info/Plain%00x")
+    assert status == 400 and "NUL" in body["error"], (status, body)
+    request = urllib.request.Request(url + "api/kill/Plain%00x", data=b"", headers={"X-Cm-Confirm": "kill"})
+    try:
+        urllib.request.urlopen(request, timeout=20)
+        raise AssertionError("a kill of Plain%00x was taken")
+    except urllib.error.HTTPError as error:
+        assert error.code == 400 and "NUL" in json.loads(error.read())["error"], error.code
+    assert talkers[b"Plain"].poll() is None, "Plain lives"
     status, kind, body = get(url + "api/nothing/here")
     assert status == 404 and kind.startswith("application/json") and body["error"], (status, body)
     status, _, body = get(url + "api/names", {"Host": "attacker.example:80"})
