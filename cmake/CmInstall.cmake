@@ -126,8 +126,8 @@ install(FILES ${cm_docs}/changelog.gz DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/d
 if(CMAKE_CURRENT_SOURCE_DIR STREQUAL CMAKE_SOURCE_DIR AND NOT TARGET uninstall)
   # The prefix as given at install time (--prefix, DESTDIR): the bound of
   # the empty directories uninstall removes.
-  install(CODE "file(WRITE \"${PROJECT_BINARY_DIR}/install_prefix.txt\" \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}\")"
-          ALL_COMPONENTS)
+  # (Component "Unspecified": a whole install, as make install does.)
+  install(CODE "file(WRITE \"${PROJECT_BINARY_DIR}/install_prefix.txt\" \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}\")")
   add_custom_target(uninstall
     COMMAND ${CMAKE_COMMAND} -DMANIFEST=${PROJECT_BINARY_DIR}/install_manifest.txt
             -DPREFIX_FILE=${PROJECT_BINARY_DIR}/install_prefix.txt

@@ -39,7 +39,7 @@ lacks "$dev" "$lib/libCm-zmq.so.$VERSION"
 has "$tools" usr/bin/cm usr/bin/CmNameServer usr/bin/NameServer.start usr/libexec/cm-legacy-companion \
     "usr/lib/systemd/system/CmNameServer@.service" usr/lib/sysusers.d/cm-zmq-tools.conf etc/default/cm-zmq \
     usr/share/man/man1/cm.1.gz usr/share/man/man8/CmNameServer.8.gz usr/share/man/man8/NameServer.start.8.gz \
-    usr/share/doc/cm-zmq-tools/copyright
+    usr/share/bash-completion/completions/cm usr/share/doc/cm-zmq-tools/copyright
 ok "files: the library in libcm-zmq$MAJOR, its development files in -dev, the programs and the unit in cm-zmq-tools"
 for alias in libcm.so libCm.so libCm-zmq.so; do
   [ "$(readlink "$LIBDIR/$alias")" = "libCm-zmq.so.$MAJOR" ] || [ "$(readlink "$LIBDIR/$alias")" = libCm-zmq.so ] ||
