@@ -92,10 +92,15 @@ void Session::SendReport(Clock::time_point now) {
 }
 
 // At each housekeeping tick (about once a second while the process waits).
+// New handler types go at the next tick whatever the traffic: a program
+// installs its handlers right after registering, and its first report (at
+// registration) had none.
 void Session::ReportIfDue(Clock::time_point now) {
   if (!registered_) return;
-  bool changed = ReportOwed();
-  if ((changed && (quiet_interval_ || now - last_report_ >= kReportEvery)) || now - last_report_ >= kReportRefresh)
+  bool counts_changed = !SameCounts(stats_, reported_stats_);
+  bool types_changed = handlers_.Types() != reported_types_;
+  if (types_changed || (counts_changed && (quiet_interval_ || now - last_report_ >= kReportEvery)) ||
+      now - last_report_ >= kReportRefresh)
     SendReport(now);
 }
 
