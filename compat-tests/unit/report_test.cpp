@@ -39,23 +39,6 @@ using std::chrono::seconds;
 // registered with again within a second.  Only a bound for a broken build.
 constexpr seconds kPatience(30);
 
-void DieWithParent(pid_t parent) {
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid() != parent) _exit(127);
-}
-
-pid_t StartNameServer(int port) {
-  pid_t parent = getpid();
-  pid_t pid = fork();
-  if (pid == 0) {
-    DieWithParent(parent);
-    std::string p = std::to_string(port);
-    execl(CM_BIN_DIR "/CmNameServer", "CmNameServer", "--port", p.c_str(), "--log-level", "warn", (char*)nullptr);
-    _exit(127);
-  }
-  return pid;
-}
-
 // session_echo_child (compat-tests/unit/echo_child.cpp): answers "Ping",
 // "Relay" (text TO, int N: sends N "Data" to TO, answers "Relayed") and more.
 pid_t StartEcho(const std::string& name) {

@@ -33,27 +33,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-
-// In a child, before exec: a test that crashes (an ASan report, say) takes
-// its children along, instead of leaving them to hold ctest's output pipe,
-// their names and their ports.
-void DieWithParent(pid_t parent) {
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid() != parent) _exit(127);  // it died before prctl
-}
-
-pid_t StartNameServer(int port) {
-  pid_t parent = getpid();
-  pid_t pid = fork();
-  if (pid == 0) {
-    DieWithParent(parent);
-    std::string p = std::to_string(port);
-    execl(CM_BIN_DIR "/CmNameServer", "CmNameServer", "--port", p.c_str(), "--log-level", "warn", (char*)nullptr);
-    _exit(127);
-  }
-  return pid;
-}
-
 // A process serving `name`: answers "Ping" with "Pong" carrying its pid.
 // Started with exec, never plain fork: a forked copy of a process that
 // already uses ZeroMQ would share its context.

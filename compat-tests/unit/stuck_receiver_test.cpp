@@ -30,11 +30,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-void DieWithParent(pid_t parent) {
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid() != parent) _exit(127);
-}
-
 pid_t Spawn(const std::vector<std::string>& argv) {
   pid_t parent = getpid();
   pid_t pid = fork();
